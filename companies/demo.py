@@ -1,0 +1,179 @@
+"""Demo companies, people, groups and hierarchy. Idempotent: natural keys everywhere."""
+
+from django.contrib.auth.models import Group, Permission
+
+from companies.models import Company, Department, Membership, SupervisorEdge, User
+
+DEMO_PASSWORD = "demo-Pass-2026"
+
+GROUPS: dict[str, list[str]] = {
+    "Sales": [
+        "partners.view_partner",
+        "partners.add_partner",
+        "partners.change_partner",
+    ],
+    "Sales managers": [
+        "partners.view_partner",
+        "partners.add_partner",
+        "partners.change_partner",
+        "partners.export_partners",
+    ],
+    "Finance": ["partners.view_partner", "companies.view_all_company_data", "partners.export_partners"],
+    "Company admins": [
+        "companies.manage_hierarchy",
+        "companies.view_all_company_data",
+        "partners.view_partner",
+        "partners.add_partner",
+        "partners.change_partner",
+        "partners.delete_partner",
+        "partners.export_partners",
+        "partners.promote_counterparty",
+    ],
+}
+
+# username: (first, last, email, superuser, {company code: (groups, department path, title)})
+PEOPLE: dict[str, tuple] = {
+    "admin": (
+        "Ada",
+        "Admin",
+        "admin@example.com",
+        True,
+        {
+            "alfa": (["Company admins"], None, "System administrator"),
+            "beta": (["Company admins"], None, "System administrator"),
+        },
+    ),
+    "director": (
+        "Dóra",
+        "Kovács",
+        "dora.kovacs@example.com",
+        False,
+        {
+            "alfa": (["Sales managers"], "Sales", "Sales director"),
+            "beta": (["Sales managers"], "Sales", "Sales director"),
+        },
+    ),
+    "manager1": (
+        "Márk",
+        "Szabó",
+        "mark.szabo@example.com",
+        False,
+        {
+            "alfa": (["Sales managers"], "Sales/Key accounts", "Key account manager"),
+        },
+    ),
+    "manager2": (
+        "Nóra",
+        "Tóth",
+        "nora.toth@example.com",
+        False,
+        {
+            "alfa": (["Sales managers"], "Sales/Field sales", "Field sales manager"),
+        },
+    ),
+    "sales1": (
+        "Péter",
+        "Nagy",
+        "peter.nagy@example.com",
+        False,
+        {
+            "alfa": (["Sales"], "Sales/Field sales", "Sales representative"),
+        },
+    ),
+    "sales2": (
+        "Eszter",
+        "Horváth",
+        "eszter.horvath@example.com",
+        False,
+        {
+            "alfa": (["Sales"], "Sales/Key accounts", "Sales representative"),
+        },
+    ),
+    "finance": (
+        "Gábor",
+        "Varga",
+        "gabor.varga@example.com",
+        False,
+        {
+            "alfa": (["Finance"], "Finance", "Credit controller"),
+            "beta": (["Finance"], "Finance", "Credit controller"),
+        },
+    ),
+    "ivan": (
+        "Иван",
+        "Петров",
+        "ivan.petrov@example.com",
+        False,
+        {
+            "beta": (["Sales"], "Sales", "Търговски представител"),
+        },
+    ),
+}
+
+# (company, supervisor, subordinate): director above two managers who share sales1 (a diamond).
+EDGES = [
+    ("alfa", "director", "manager1"),
+    ("alfa", "director", "manager2"),
+    ("alfa", "manager1", "sales1"),
+    ("alfa", "manager2", "sales1"),
+    ("alfa", "manager1", "sales2"),
+    ("beta", "director", "ivan"),
+]
+
+
+def _department(company: Company, path: str | None) -> Department | None:
+    if not path:
+        return None
+    parent = None
+    for name in path.split("/"):
+        parent, _ = Department.objects.get_or_create(company=company, parent=parent, name=name)
+    return parent
+
+
+def seed() -> dict[str, Company]:
+    companies = {
+        "alfa": Company.objects.update_or_create(
+            code="alfa",
+            defaults={"name": "Alfa Kereskedelmi Kft.", "country": "HU", "language": "hu", "currency": "HUF"},
+        )[0],
+        "beta": Company.objects.update_or_create(
+            code="beta",
+            defaults={"name": "Beta Trade EOOD", "country": "BG", "language": "bg", "currency": "BGN"},
+        )[0],
+    }
+    for name, codes in GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        perms = [
+            Permission.objects.get(content_type__app_label=code.split(".")[0], codename=code.split(".")[1])
+            for code in codes
+        ]
+        group.permissions.set(perms)
+    for username, (first, last, email, superuser, places) in PEOPLE.items():
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": email,
+                "is_superuser": superuser,
+                "is_staff": superuser,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        for code, (groups, department_path, title) in places.items():
+            company = companies[code]
+            membership, _ = Membership.objects.update_or_create(
+                user=user,
+                company=company,
+                defaults={"department": _department(company, department_path), "job_title": title},
+            )
+            membership.groups.set(Group.objects.filter(name__in=groups))
+    for code, boss, report in EDGES:
+        SupervisorEdge.objects.get_or_create(
+            company=companies[code],
+            supervisor=User.objects.get(username=boss),
+            subordinate=User.objects.get(username=report),
+        )
+    return companies

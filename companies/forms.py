@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from companies.hierarchy import would_create_cycle
+from companies.models import Company, User
+
+
+class CompanySwitchForm(forms.Form):
+    company = forms.IntegerField()
+
+
+class AddSupervisorForm(forms.Form):
+    """Add a supervisor to `subordinate` in `company`; refuses circles with a clear message."""
+
+    supervisor = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Supervisor"))
+
+    def __init__(self, *args, company: Company, subordinate: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.company = company
+        self.subordinate = subordinate
+        self.fields["supervisor"].queryset = (
+            User.objects.filter(memberships__company=company, memberships__is_active=True, is_active=True)
+            .exclude(pk=subordinate.pk)
+            .order_by("last_name", "first_name", "username")
+        )
+
+    def clean_supervisor(self) -> User:
+        supervisor = self.cleaned_data["supervisor"]
+        if would_create_cycle(
+            company_id=self.company.pk, supervisor_id=supervisor.pk, subordinate_id=self.subordinate.pk
+        ):
+            raise forms.ValidationError(
+                _(
+                    "%(supervisor)s cannot supervise %(subordinate)s: %(subordinate)s already "
+                    "supervises %(supervisor)s, directly or through others, and the hierarchy "
+                    "must not go round in a circle."
+                ),
+                params={"supervisor": supervisor, "subordinate": self.subordinate},
+                code="cycle",
+            )
+        return supervisor

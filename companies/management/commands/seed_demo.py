@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from companies import demo as companies_demo
+from partners import demo as partners_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo companies, people and partners. Safe to run again: nothing is duplicated."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        companies = companies_demo.seed()
+        partners_demo.seed(companies)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data is in place. Logins (password for all: {companies_demo.DEMO_PASSWORD}):"
+            )
+        )
+        for username, (first, last, _email, _su, places) in companies_demo.PEOPLE.items():
+            roles = "; ".join(f"{code}: {', '.join(groups)}" for code, (groups, _d, _t) in places.items())
+            self.stdout.write(f"  {username:<10} {first} {last:<10} {roles}")

@@ -1,0 +1,211 @@
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from mptt.models import MPTTModel, TreeForeignKey
+
+
+class Country(models.TextChoices):
+    HUNGARY = "HU", _("Hungary")
+    BULGARIA = "BG", _("Bulgaria")
+
+
+class Company(models.Model):
+    """A legal entity of the customer's group; every business record belongs to one."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    language = models.CharField(
+        _("default language"),
+        max_length=5,
+        choices=[("en", "English"), ("hu", "Magyar"), ("bg", "Български")],
+        default="en",
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="HUF")
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["name"]
+        permissions = [
+            ("view_all_company_data", _("See every record of the company, not only own and subordinates'")),
+            ("manage_hierarchy", _("Manage supervisors and departments")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may do depends on their memberships."""
+
+    companies = models.ManyToManyField(
+        Company, through="Membership", related_name="users", verbose_name=_("companies")
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Department(MPTTModel):
+    """A node of a company's strict department tree."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="departments", verbose_name=_("company")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    parent = TreeForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent department"),
+    )
+
+    class MPTTMeta:
+        order_insertion_by = ["name"]
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "parent", "name"], name="department_unique_name_per_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.company_id != self.company_id:
+            raise ValidationError({"parent": _("The parent department belongs to another company.")})
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, company__is_active=True, user__is_active=True)
+
+
+class Membership(models.Model):
+    """A user's place in one company: their permission groups and department there."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("company")
+    )
+    groups = models.ManyToManyField(
+        Group,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("permission groups"),
+        help_text=_("The user may do what any of these groups allows (the groups combine with OR)."),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("department"),
+    )
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "company"], name="membership_unique_user_company"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.company}"
+
+    def clean(self) -> None:
+        if self.department_id and self.department.company_id != self.company_id:
+            raise ValidationError({"department": _("The department belongs to another company.")})
+
+
+class SupervisorEdge(models.Model):
+    """`supervisor` supervises `subordinate` inside `company`.
+
+    The edges form a directed acyclic graph per company: a user may have
+    several supervisors, and a supervisor sees everything below them at any
+    depth. Cycles are refused by `companies.hierarchy.supervisor_edge_add`
+    and by `clean()` (used by forms and the admin).
+    """
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="supervisor_edges", verbose_name=_("company")
+    )
+    supervisor = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="subordinate_edges", verbose_name=_("supervisor")
+    )
+    subordinate = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="supervisor_edges", verbose_name=_("subordinate")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supervisor relation")
+        verbose_name_plural = _("supervisor relations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "supervisor", "subordinate"], name="supervisor_edge_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(supervisor=models.F("subordinate")), name="supervisor_edge_not_self"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["company", "supervisor"], name="supervisor_edge_down"),
+            models.Index(fields=["company", "subordinate"], name="supervisor_edge_up"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(supervisor)s supervises %(subordinate)s") % {
+            "supervisor": self.supervisor,
+            "subordinate": self.subordinate,
+        }
+
+    def clean(self) -> None:
+        from companies.hierarchy import would_create_cycle
+
+        if not (self.company_id and self.supervisor_id and self.subordinate_id):
+            return
+        if self.supervisor_id == self.subordinate_id:
+            raise ValidationError(_("Nobody can be their own supervisor."))
+        members = set(
+            Membership.objects.filter(
+                company_id=self.company_id, user_id__in=[self.supervisor_id, self.subordinate_id]
+            ).values_list("user_id", flat=True)
+        )
+        if members != {self.supervisor_id, self.subordinate_id}:
+            raise ValidationError(_("Both people must be members of the company."))
+        if would_create_cycle(
+            company_id=self.company_id,
+            supervisor_id=self.supervisor_id,
+            subordinate_id=self.subordinate_id,
+        ):
+            raise ValidationError(
+                _(
+                    "%(supervisor)s cannot supervise %(subordinate)s: %(subordinate)s already "
+                    "supervises %(supervisor)s, directly or through others, and the hierarchy "
+                    "must not go round in a circle."
+                )
+                % {"supervisor": self.supervisor, "subordinate": self.subordinate}
+            )

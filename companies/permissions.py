@@ -1,0 +1,98 @@
+"""Permission functions: declared once in code, checked one way everywhere.
+
+Every protected action is a Django permission declared in code: the model
+permissions Django generates for our apps plus the custom functions each app
+lists in its models' ``Meta.permissions`` (for example
+``companies.manage_hierarchy``). ``crm_functions()`` is exactly that list;
+the admin offers it when building a permission group. A user's permissions
+in a company are the union (OR) of the permissions of the groups on their
+membership in that company.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.models import Permission
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+CRM_APP_LABELS = ("companies", "partners", "contacts", "events", "receivables", "erp_sync")
+
+
+def crm_functions() -> QuerySet[Permission]:
+    """The function list a permission group can be built from."""
+    return (
+        Permission.objects.filter(content_type__app_label__in=CRM_APP_LABELS)
+        .select_related("content_type")
+        .order_by("content_type__app_label", "content_type__model", "codename")
+    )
+
+
+def function_codes_for_membership(membership) -> frozenset[str]:
+    """All "app_label.codename" a membership's groups allow, combined with OR (one query)."""
+    if membership is None:
+        return frozenset()
+    if membership.user.is_superuser:
+        rows = crm_functions().values_list("content_type__app_label", "codename")
+    else:
+        rows = (
+            Permission.objects.filter(group__memberships=membership)
+            .values_list("content_type__app_label", "codename")
+            .distinct()
+        )
+    return frozenset(f"{app}.{codename}" for app, codename in rows)
+
+
+def has_function(request: HttpRequest, code: str) -> bool:
+    """Whether the logged-in user may do `code` in their active company."""
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return False
+    if not hasattr(request, "_function_codes"):
+        request._function_codes = function_codes_for_membership(membership)
+    return code in request._function_codes
+
+
+def function_required(code: str) -> Callable:
+    """View decorator: log in, have an active company, and hold the function `code`."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if getattr(request, "membership", None) is None:
+                raise PermissionDenied(_("You are not a member of any active company."))
+            if not has_function(request, code):
+                perm = (
+                    crm_functions()
+                    .filter(content_type__app_label=code.split(".")[0], codename=code.split(".")[1])
+                    .first()
+                )
+                raise PermissionDenied(
+                    _("You need the permission “%(function)s” in %(company)s to do this.")
+                    % {"function": perm.name if perm else code, "company": request.company}
+                )
+            return view(request, *args, **kwargs)
+
+        wrapped.required_function = code
+        return wrapped
+
+    return decorator
+
+
+def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """View decorator: log in and have an active company (no specific function)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if getattr(request, "membership", None) is None:
+            raise PermissionDenied(_("You are not a member of any active company."))
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,114 @@
+"""The one visibility helper: which company records a user may see.
+
+A user sees, inside one company:
+1. records they own,
+2. records owned by anyone they supervise, at any depth,
+3. records explicitly shared with them (a django-guardian per-object
+   "view_<model>" grant, e.g. a colleague covering a holiday),
+4. every record of the company when their groups there hold
+   ``companies.view_all_company_data`` (finance, management).
+
+Views and background jobs get their querysets through
+``Model.objects.visible_to(viewer)``; nothing writes its own filter.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Cast
+from django.http import Http404, HttpRequest
+from guardian.models import UserObjectPermission
+
+from companies.hierarchy import subordinate_ids
+from companies.models import Company, Membership, User
+from companies.permissions import function_codes_for_membership
+
+SEE_ALL = "companies.view_all_company_data"
+
+
+@dataclass
+class Viewer:
+    """A user acting in one company (the active company of a request, or a job's)."""
+
+    user: User
+    company: Company
+    membership: Membership | None = None
+    _codes: frozenset[str] | None = field(default=None, repr=False)
+
+    @classmethod
+    def for_request(cls, request: HttpRequest) -> "Viewer":
+        viewer = getattr(request, "_viewer", None)
+        if viewer is None:
+            if getattr(request, "membership", None) is None:
+                raise Http404
+            viewer = cls(user=request.user, company=request.company, membership=request.membership)
+            request._viewer = viewer
+        return viewer
+
+    @classmethod
+    def for_user(cls, user: User, company: Company) -> "Viewer":
+        """For background jobs: the user's view of one company."""
+        membership = (
+            Membership.objects.active().filter(user=user, company=company).select_related("user").first()
+        )
+        return cls(user=user, company=company, membership=membership)
+
+    @property
+    def function_codes(self) -> frozenset[str]:
+        if self._codes is None:
+            self._codes = function_codes_for_membership(self.membership)
+        return self._codes
+
+    def can(self, code: str) -> bool:
+        return code in self.function_codes
+
+    @cached_property
+    def sees_all(self) -> bool:
+        return self.membership is not None and self.can(SEE_ALL)
+
+    @cached_property
+    def visible_user_ids(self) -> frozenset[int]:
+        """The user and everyone below them in this company (one query, cached)."""
+        if self.membership is None:
+            return frozenset()
+        below = subordinate_ids(user_id=self.user.pk, company_id=self.company.pk)
+        return frozenset(below | {self.user.pk})
+
+
+def granted_pks(viewer: Viewer, model: type[models.Model]):
+    """Subquery of primary keys of `model` shared with the viewer by a per-object grant."""
+    content_type = ContentType.objects.get_for_model(model)
+    return (
+        UserObjectPermission.objects.filter(
+            user_id=viewer.user.pk,
+            content_type=content_type,
+            permission__codename=f"view_{model._meta.model_name}",
+        )
+        .annotate(granted_pk=Cast("object_pk", models.BigIntegerField()))
+        .values("granted_pk")
+    )
+
+
+class CompanyOwnedQuerySet(models.QuerySet):
+    """For models with a `company` and one or more owner fields (user FKs)."""
+
+    owner_fields: tuple[str, ...] = ("owner",)
+
+    def in_company(self, company: Company):
+        return self.filter(company=company)
+
+    def visible_to(self, viewer: Viewer):
+        if viewer.membership is None:
+            return self.none()
+        queryset = self.filter(company_id=viewer.company.pk)
+        if viewer.sees_all:
+            return queryset
+        ids = viewer.visible_user_ids
+        condition = Q()
+        for owner_field in self.owner_fields:
+            condition |= Q(**{f"{owner_field}_id__in": ids})
+        condition |= Q(pk__in=granted_pks(viewer, self.model))
+        return queryset.filter(condition)

@@ -1,0 +1,47 @@
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.http import urlencode
+
+register = template.Library()
+
+# Symbols as people write them; the amount follows the active locale's separators.
+CURRENCY_SYMBOLS = {"HUF": "Ft", "EUR": "€", "BGN": "лв.", "USD": "$"}
+NO_DECIMALS = {"HUF"}
+
+
+@register.filter
+def money(value, currency: str = "HUF") -> str:
+    """`1234567.5|money:"HUF"` -> "1,234,568 Ft" (en) / "1 234 568 Ft" (hu)."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+    currency = (currency or "").upper()
+    places = 0 if currency in NO_DECIMALS else 2
+    text = number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
+    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    return f"{text}\N{NO-BREAK SPACE}{symbol}" if symbol else text
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced (for sorting and paging links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = value
+    if "page" not in changes:
+        params.pop("page", None)
+    return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, field: str) -> str:
+    """Query string toggling the sort on `field` (ascending, then descending)."""
+    current = context["request"].GET.get("sort", "")
+    target = f"-{field}" if current == field else field
+    return query_with(context, sort=target)

@@ -1,0 +1,25 @@
+"""The Celery app and the whole periodic schedule, declared here and nowhere else.
+
+`manage.py sync_schedules` copies `PERIODIC_TASKS` into django-celery-beat's
+tables once (creating what is missing, never overwriting), so admins can edit
+times in the admin and their edits survive restarts and upgrades.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_project.settings")
+
+app = Celery("crm_project")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# name -> (task, crontab fields). Times are in settings.TIME_ZONE.
+PERIODIC_TASKS: dict[str, dict] = {
+    # Every minute: proves the worker and beat are alive (read by the health page).
+    "heartbeat": {
+        "task": "core.tasks.record_heartbeat",
+        "crontab": {"minute": "*", "hour": "*"},
+    },
+}

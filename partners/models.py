@@ -1,0 +1,175 @@
+"""The shared partner master and each company's private data about a partner.
+
+`Partner` and its addresses are shared by every company of the group.
+`PartnerAccount` holds one company's own view of a partner (owner, status,
+tags); it is company-owned data and is read only through the visibility
+helper.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company
+from companies.visibility import CompanyOwnedQuerySet
+
+
+class PartnerSource(models.TextChoices):
+    CRM = "crm", _("Made in the CRM")
+    PENDING_ERP_APPROVAL = "pending_erp_approval", _("Waiting for ERP approval")
+    ERP = "erp", _("Managed by the ERP")
+
+
+class Partner(models.Model):
+    """A customer, supplier or distributor, shared by all companies."""
+
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    tax_number = models.CharField(_("tax number"), max_length=32, blank=True)
+    registration_number = models.CharField(_("company registration number"), max_length=64, blank=True)
+    is_customer = models.BooleanField(_("customer"), default=True)
+    is_supplier = models.BooleanField(_("supplier"), default=False)
+    is_distributor = models.BooleanField(_("distributor"), default=False)
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    main_activity = models.CharField(_("main activity"), max_length=255, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    source = models.CharField(
+        _("source of truth"), max_length=24, choices=PartnerSource.choices, default=PartnerSource.CRM
+    )
+    erp_id = models.CharField(_("ERP id"), max_length=64, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tax_number"], condition=~Q(tax_number=""), name="partner_unique_tax_number"
+            ),
+        ]
+        permissions = [
+            ("export_partners", _("Export partner lists (CSV)")),
+            ("promote_counterparty", _("Promote a free-text counterparty to a partner")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:detail", args=[self.pk])
+
+    @property
+    def is_erp_managed(self) -> bool:
+        return self.source == PartnerSource.ERP
+
+    @property
+    def types_display(self) -> str:
+        labels = [
+            str(label)
+            for flag, label in (
+                (self.is_customer, _("customer")),
+                (self.is_supplier, _("supplier")),
+                (self.is_distributor, _("distributor")),
+            )
+            if flag
+        ]
+        return ", ".join(labels)
+
+
+class AddressKind(models.TextChoices):
+    SEAT = "seat", _("Seat")
+    BILLING = "billing", _("Billing")
+    DELIVERY = "delivery", _("Delivery")
+    SITE = "site", _("Site")
+
+
+class PartnerAddress(models.Model):
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("partner")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AddressKind.choices)
+    country = models.CharField(_("country"), max_length=2, default="HU")
+    postal_code = models.CharField(_("postal code"), max_length=16, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    street = models.CharField(_("street address"), max_length=255, blank=True)
+    erp_id = models.CharField(_("ERP id"), max_length=64, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ["partner", "kind", "pk"]
+        indexes = [models.Index(fields=["city"], name="partner_address_city")]
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.postal_code, self.city, self.street) if part)
+
+
+class Tag(models.Model):
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="tags", verbose_name=_("company")
+    )
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["company", "name"], name="tag_unique_per_company")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountStatus(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    LOST = "lost", _("Lost")
+
+
+class PartnerAccountQuerySet(CompanyOwnedQuerySet):
+    owner_fields = ("owner",)
+
+
+class PartnerAccount(models.Model):
+    """One company's private data about a shared partner."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="partner_accounts", verbose_name=_("company")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="accounts", verbose_name=_("partner")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partner_accounts",
+        verbose_name=_("responsible sales user"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=AccountStatus.choices, default=AccountStatus.PROSPECT
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="accounts", verbose_name=_("tags"))
+    notes = models.TextField(_("internal notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PartnerAccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner account")
+        verbose_name_plural = _("partner accounts")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "partner"], name="partner_account_unique"),
+        ]
+        indexes = [models.Index(fields=["company", "owner"], name="partner_account_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.partner} ({self.company})"
