@@ -220,3 +220,4 @@ LOGGING = {
 
 # CRM rules
 CRM_PAGE_SIZE = env.int("CRM_PAGE_SIZE", default=25)
+FORMAT_MODULE_PATH = ["crm_project.formats"]

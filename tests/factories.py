@@ -47,7 +47,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
 
 def group_with(*codes: str, name: str | None = None) -> Group:
     """A permission group allowing exactly `codes` ("app_label.codename")."""
-    group = Group.objects.create(name=name or "group " + " ".join(codes) + f" {Group.objects.count()}")
+    group = Group.objects.create(name=name or f"group {Group.objects.count()}: " + " ".join(codes)[:100])
     for code in codes:
         app_label, codename = code.split(".")
         group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

@@ -1,4 +1,4 @@
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
@@ -18,8 +18,11 @@ def money(value, currency: str = "HUF") -> str:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
         return ""
+    if not amount.is_finite():
+        return ""
     currency = (currency or "").upper()
     places = 0 if currency in NO_DECIMALS else 2
+    amount = amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     text = number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
     symbol = CURRENCY_SYMBOLS.get(currency, currency)
     return f"{text}\N{NO-BREAK SPACE}{symbol}" if symbol else text

@@ -84,10 +84,18 @@ class CycleRefusalTests(TestCase):
         cls.a, cls.b, cls.c = build_chain(cls.company, 2)  # a > b > c
 
     def test_direct_and_indirect_cycles_are_detected(self):
-        self.assertTrue(would_create_cycle(company_id=self.company.pk, supervisor_id=self.b.pk, subordinate_id=self.a.pk))
-        self.assertTrue(would_create_cycle(company_id=self.company.pk, supervisor_id=self.c.pk, subordinate_id=self.a.pk))
-        self.assertTrue(would_create_cycle(company_id=self.company.pk, supervisor_id=self.a.pk, subordinate_id=self.a.pk))
-        self.assertFalse(would_create_cycle(company_id=self.company.pk, supervisor_id=self.a.pk, subordinate_id=self.c.pk))
+        self.assertTrue(
+            would_create_cycle(company_id=self.company.pk, supervisor_id=self.b.pk, subordinate_id=self.a.pk)
+        )
+        self.assertTrue(
+            would_create_cycle(company_id=self.company.pk, supervisor_id=self.c.pk, subordinate_id=self.a.pk)
+        )
+        self.assertTrue(
+            would_create_cycle(company_id=self.company.pk, supervisor_id=self.a.pk, subordinate_id=self.a.pk)
+        )
+        self.assertFalse(
+            would_create_cycle(company_id=self.company.pk, supervisor_id=self.a.pk, subordinate_id=self.c.pk)
+        )
 
     def test_service_refuses_a_cycle_with_a_clear_message(self):
         with self.assertRaises(ValidationError) as caught:
@@ -97,8 +105,12 @@ class CycleRefusalTests(TestCase):
 
     def test_service_accepts_a_second_supervisor(self):
         edge = supervisor_edge_add(company=self.company, supervisor=self.a, subordinate=self.c)
-        self.assertEqual(supervisor_ids(user_id=self.c.pk, company_id=self.company.pk), {self.a.pk, self.b.pk})
-        self.assertEqual(edge, supervisor_edge_add(company=self.company, supervisor=self.a, subordinate=self.c))
+        self.assertEqual(
+            supervisor_ids(user_id=self.c.pk, company_id=self.company.pk), {self.a.pk, self.b.pk}
+        )
+        self.assertEqual(
+            edge, supervisor_edge_add(company=self.company, supervisor=self.a, subordinate=self.c)
+        )
 
     def test_form_refuses_a_cycle(self):
         form = AddSupervisorForm({"supervisor": self.c.pk}, company=self.company, subordinate=self.a)

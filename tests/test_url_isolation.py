@@ -1,0 +1,125 @@
+"""Cross-company isolation over every URL that takes an object id.
+
+The test walks the URL resolver. Every pattern with a path parameter must be
+either in OBJECT_URLS (how to make an object of company B for it) or in
+PUBLIC_URLS (with the reason). A user of company A, holding every function
+there, must get 404 for company B's object; company B's own member gets the
+page (positive control, so the test can fail).
+"""
+
+from collections.abc import Callable
+
+from django.test import TestCase
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from companies.permissions import crm_functions
+from tests.factories import (
+    CompanyFactory,
+    DepartmentFactory,
+    PartnerAccountFactory,
+    group_with,
+    member,
+    supervise,
+)
+
+# Patterns that take a parameter but hold no company data, with the reason.
+PUBLIC_URLS = {
+    "password_reset_confirm": "token link from the reset e-mail; no company data",
+    "set_language": "takes no id",
+}
+PUBLIC_PREFIXES = {
+    "admin:": "Django admin: staff only, guarded by the admin's own model permissions",
+}
+
+
+def _person(company, b_user):
+    return {"pk": b_user.pk}
+
+
+def _edge(company, b_user):
+    boss = member(company)
+    return {"pk": supervise(company, boss, b_user).pk}
+
+
+def _department(company, b_user):
+    return {"pk": DepartmentFactory(company=company).pk}
+
+
+def _partner(company, b_user):
+    return {"pk": PartnerAccountFactory(company=company, owner=b_user).partner_id}
+
+
+# url name -> (factory returning kwargs for company B's object, HTTP method)
+OBJECT_URLS: dict[str, tuple[Callable, str]] = {
+    "companies:person": (_person, "get"),
+    "companies:supervisor_add": (_person, "post"),
+    "companies:edge_delete": (_edge, "get"),
+    "companies:department": (_department, "get"),
+    "partners:detail": (_partner, "get"),
+}
+
+
+def iter_patterns(resolver: URLResolver, namespace: str = "", prefix: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner_ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from iter_patterns(entry, inner_ns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name or ''}", prefix + str(entry.pattern), entry
+
+
+def parameterised_url_names() -> set[str]:
+    names = set()
+    for name, route, pattern in iter_patterns(get_resolver()):
+        if not pattern.pattern.converters and "(?P<" not in route:
+            continue
+        if any(name.startswith(prefix) for prefix in PUBLIC_PREFIXES) or name in PUBLIC_URLS:
+            continue
+        names.add(name)
+    return names
+
+
+class UrlRegistryTests(TestCase):
+    def test_every_object_url_is_covered(self):
+        missing = parameterised_url_names() - set(OBJECT_URLS)
+        self.assertFalse(
+            missing,
+            f"URLs taking an id without a cross-company case in OBJECT_URLS or a reason in PUBLIC_URLS: {missing}",
+        )
+
+    def test_registry_names_still_exist(self):
+        self.assertFalse(set(OBJECT_URLS) - parameterised_url_names())
+
+
+class CrossCompanyIsolationTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.company_a = CompanyFactory()
+        cls.company_b = CompanyFactory()
+        everything = group_with(*[f"{p.content_type.app_label}.{p.codename}" for p in crm_functions()])
+        cls.a_user = member(cls.company_a, groups=[everything])
+        cls.b_user = member(cls.company_b, groups=[everything])
+
+    def request(self, user, name, kwargs, method):
+        from django.urls import reverse
+
+        self.client.force_login(user)
+        url = reverse(name, kwargs=kwargs)
+        return getattr(self.client, method)(url)
+
+    def test_another_companys_objects_answer_404(self):
+        for name, (make, method) in OBJECT_URLS.items():
+            with self.subTest(url=name):
+                kwargs = make(self.company_b, self.b_user)
+                own = self.request(self.b_user, name, kwargs, method)
+                self.assertNotEqual(own.status_code, 404, f"{name}: positive control failed")
+                self.assertLess(own.status_code, 500)
+                foreign = self.request(self.a_user, name, kwargs, method)
+                self.assertEqual(foreign.status_code, 404, f"{name} leaked to another company")
+
+    def test_nonexistent_and_huge_ids_answer_404_not_500(self):
+        for name, (_make, method) in OBJECT_URLS.items():
+            for pk in (0, 999999999, 2**63 - 1, 2**70):
+                with self.subTest(url=name, pk=pk):
+                    response = self.request(self.a_user, name, {"pk": pk}, method)
+                    self.assertEqual(response.status_code, 404)
