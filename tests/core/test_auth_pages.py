@@ -1,0 +1,91 @@
+import re
+from pathlib import Path
+
+from django.core import mail
+from django.test import TestCase, override_settings
+
+from tests.factories import PASSWORD, CompanyFactory, member
+
+LOCALE = Path(__file__).resolve().parents[2] / "locale"
+
+
+class AuthPagesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = member(CompanyFactory(), username="kata", email="kata@example.com")
+
+    def test_login_rotates_the_session(self):
+        self.client.get("/accounts/login/")
+        self.client.cookies["sessionid"] = "attacker-chosen"
+        response = self.client.post("/accounts/login/", {"username": "kata", "password": PASSWORD})
+        self.assertRedirects(response, "/")
+        self.assertNotEqual(self.client.cookies["sessionid"].value, "attacker-chosen")
+
+    def test_wrong_password_and_unknown_user_look_the_same(self):
+        wrong = self.client.post("/accounts/login/", {"username": "kata", "password": "nope"})
+        unknown = self.client.post("/accounts/login/", {"username": "nobody-here", "password": "nope"})
+        self.assertContains(wrong, "didn't match")
+        self.assertContains(unknown, "didn't match")
+
+    def test_password_change(self):
+        self.client.force_login(self.user)
+        response = self.client.post(
+            "/accounts/password_change/",
+            {"old_password": PASSWORD, "new_password1": "N3w-secret-2026!", "new_password2": "N3w-secret-2026!"},
+        )
+        self.assertRedirects(response, "/accounts/password_change/done/")
+        self.user.refresh_from_db()
+        self.assertTrue(self.user.check_password("N3w-secret-2026!"))
+
+    def test_password_change_explains_bad_input(self):
+        self.client.force_login(self.user)
+        response = self.client.post(
+            "/accounts/password_change/", {"old_password": "wrong", "new_password1": "a", "new_password2": "b"}
+        )
+        self.assertContains(response, "Your old password was entered incorrectly")
+
+    @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    def test_password_reset_sends_a_working_link(self):
+        self.client.post("/accounts/password_reset/", {"email": "kata@example.com"})
+        self.assertEqual(len(mail.outbox), 1)
+        link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+        response = self.client.get(link, follow=True)
+        self.assertContains(response, "Choose a new password")
+        response = self.client.post(
+            response.redirect_chain[-1][0],
+            {"new_password1": "Reset-Pass-2026!", "new_password2": "Reset-Pass-2026!"},
+        )
+        self.assertRedirects(response, "/accounts/reset/done/")
+        self.assertTrue(self.client.login(username="kata", password="Reset-Pass-2026!"))
+
+    def test_logout_needs_post(self):
+        self.client.force_login(self.user)
+        self.assertEqual(self.client.get("/accounts/logout/").status_code, 405)
+        self.client.post("/accounts/logout/")
+        self.assertRedirects(self.client.get("/"), "/accounts/login/?next=/")
+
+    def test_every_page_sends_a_csp_without_inline_scripts(self):
+        response = self.client.get("/accounts/login/")
+        policy = response["Content-Security-Policy"]
+        self.assertIn("script-src 'self'", policy)
+        self.assertNotIn("unsafe-inline", policy.split("script-src")[1].split(";")[0])
+
+
+def _entries(po_text: str):
+    """Yield (msgid, [msgstr...], fuzzy) from a .po file, enough to find untranslated entries."""
+    for block in po_text.split("\n\n"):
+        if "msgid" not in block:
+            continue
+        fuzzy = "#, fuzzy" in block or ", fuzzy" in block
+        msgid = "".join(re.findall(r'^(?:msgid|msgid_plural)?\s*"(.*)"$', block.split("msgstr")[0], re.M))
+        strs = re.split(r"^msgstr(?:\[\d\])?", block, flags=re.M)[1:]
+        values = ["".join(re.findall(r'"(.*)"', part)) for part in strs]
+        yield msgid, values, fuzzy
+
+
+def test_every_ui_string_is_translated_to_hungarian_and_bulgarian():
+    for language in ("hu", "bg"):
+        po = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+        assert (LOCALE / language / "LC_MESSAGES" / "django.mo").exists()
+        problems = [msgid for msgid, values, fuzzy in _entries(po) if msgid and (fuzzy or not all(values))]
+        assert not problems, f"{language}: untranslated or fuzzy: {problems[:10]}"
