@@ -31,7 +31,11 @@ class AuthPagesTests(TestCase):
         self.client.force_login(self.user)
         response = self.client.post(
             "/accounts/password_change/",
-            {"old_password": PASSWORD, "new_password1": "N3w-secret-2026!", "new_password2": "N3w-secret-2026!"},
+            {
+                "old_password": PASSWORD,
+                "new_password1": "N3w-secret-2026!",
+                "new_password2": "N3w-secret-2026!",
+            },
         )
         self.assertRedirects(response, "/accounts/password_change/done/")
         self.user.refresh_from_db()
@@ -40,7 +44,8 @@ class AuthPagesTests(TestCase):
     def test_password_change_explains_bad_input(self):
         self.client.force_login(self.user)
         response = self.client.post(
-            "/accounts/password_change/", {"old_password": "wrong", "new_password1": "a", "new_password2": "b"}
+            "/accounts/password_change/",
+            {"old_password": "wrong", "new_password1": "a", "new_password2": "b"},
         )
         self.assertContains(response, "Your old password was entered incorrectly")
 
