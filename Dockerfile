@@ -16,7 +16,8 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 
-RUN useradd --system --uid 1000 --user-group --home-dir /app --no-create-home crm \
+# Writable home: gunicorn puts its control socket in ~/.gunicorn/.
+RUN useradd --system --uid 1000 --user-group --create-home --home-dir /home/crm crm \
     && mkdir -p /data/media /data/var \
     && chown -R crm:crm /data
 
