@@ -6,19 +6,29 @@ from companies.models import Company, Department, Membership, SupervisorEdge, Us
 
 DEMO_PASSWORD = "demo-Pass-2026"
 
+CONTACT_FUNCTIONS = ["contacts.view_contact", "contacts.add_contact", "contacts.change_contact"]
+GDPR_FUNCTIONS = ["contacts.export_contact_data", "contacts.anonymise_contact"]
+
 GROUPS: dict[str, list[str]] = {
     "Sales": [
         "partners.view_partner",
         "partners.add_partner",
         "partners.change_partner",
+        *CONTACT_FUNCTIONS,
     ],
     "Sales managers": [
         "partners.view_partner",
         "partners.add_partner",
         "partners.change_partner",
         "partners.export_partners",
+        *CONTACT_FUNCTIONS,
     ],
-    "Finance": ["partners.view_partner", "companies.view_all_company_data", "partners.export_partners"],
+    "Finance": [
+        "partners.view_partner",
+        "companies.view_all_company_data",
+        "partners.export_partners",
+        "contacts.view_contact",
+    ],
     "Company admins": [
         "companies.manage_hierarchy",
         "companies.view_all_company_data",
@@ -28,6 +38,8 @@ GROUPS: dict[str, list[str]] = {
         "partners.delete_partner",
         "partners.export_partners",
         "partners.promote_counterparty",
+        *CONTACT_FUNCTIONS,
+        *GDPR_FUNCTIONS,
     ],
 }
 

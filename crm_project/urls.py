@@ -11,6 +11,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("companies.urls")),
     path("partners/", include("partners.urls")),
+    path("", include("contacts.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -173,3 +173,62 @@ class PartnerAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} ({self.company})"
+
+
+class Turnover(models.Model):
+    """What a partner bought from (or sold to) one company in one period; ERP-filled or typed in."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="turnovers", verbose_name=_("company")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="turnovers", verbose_name=_("partner")
+    )
+    period = models.DateField(_("period (first day of the month)"))
+    currency = models.CharField(_("currency"), max_length=3, default="HUF")
+    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    from_erp = models.BooleanField(_("from the ERP"), default=False)
+
+    class Meta:
+        verbose_name = _("turnover")
+        verbose_name_plural = _("turnover")
+        ordering = ["-period", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "partner", "period", "currency"], name="turnover_unique_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} {self.period:%Y-%m} {self.amount} {self.currency}"
+
+
+class Asset(models.Model):
+    """Equipment a company installed at a partner (asset list); ERP-filled or typed in."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="assets", verbose_name=_("company")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="assets", verbose_name=_("partner")
+    )
+    item = models.CharField(_("item"), max_length=255)
+    serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
+    installed_on = models.DateField(_("installed on"), null=True, blank=True)
+    site = models.ForeignKey(
+        PartnerAddress,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assets",
+        verbose_name=_("site"),
+    )
+    erp_id = models.CharField(_("ERP id"), max_length=64, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
+        ordering = ["item", "serial_number"]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.serial_number}".strip()

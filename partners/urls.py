@@ -6,6 +6,9 @@ app_name = "partners"
 
 urlpatterns = [
     path("", views.partner_list, name="list"),
+    path("new/", views.partner_create, name="create"),
     path("export.csv", views.partner_export, name="export"),
     path("<int:pk>/", views.partner_detail, name="detail"),
+    path("<int:pk>/edit/", views.partner_edit, name="edit"),
+    path("<int:pk>/adopt/", views.partner_adopt, name="adopt"),
 ]

@@ -1,14 +1,17 @@
 import csv
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from companies.permissions import function_required, has_function
 from companies.visibility import Viewer
+from partners import services
 from partners.filters import PartnerAccountFilter
-from partners.models import PartnerAccount
+from partners.forms import MASTER_FIELDS, PartnerAccountForm, PartnerForm
+from partners.models import Partner, PartnerAccount
 
 
 def _visible_accounts(request: HttpRequest):
@@ -33,6 +36,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "can_export": has_function(request, "partners.export_partners"),
+            "can_add": has_function(request, "partners.add_partner"),
         },
     )
 
@@ -77,13 +81,68 @@ def _safe_cell(text: str) -> str:
 
 @function_required("partners.view_partner")
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    account = (
-        _visible_accounts(request)
-        .select_related("partner", "owner")
-        .prefetch_related("tags", "partner__addresses")
-        .filter(partner_id=pk)
-        .first()
-    )
+    account = _account_for(request, pk)
+    partner = account.partner
+    context = {
+        "account": account,
+        "partner": partner,
+        "addresses": partner.addresses.all(),
+        "tags": account.tags.all(),
+        "contacts": partner.contacts.active().prefetch_related("roles__type"),
+        "turnovers": partner.turnovers.filter(company=request.company)[:24],
+        "assets": partner.assets.filter(company=request.company).select_related("site"),
+        "can_edit": has_function(request, "partners.change_partner"),
+        "can_add_contact": has_function(request, "contacts.add_contact"),
+    }
+    return render(request, "partners/partner_detail.html", context)
+
+
+def _account_for(request: HttpRequest, pk: int) -> PartnerAccount:
+    account = _visible_accounts(request).select_related("partner", "owner").filter(partner_id=pk).first()
     if account is None:
         raise Http404(_("No such partner in this company."))
-    return render(request, "partners/partner_detail.html", {"account": account, "partner": account.partner})
+    return account
+
+
+@function_required("partners.add_partner")
+def partner_create(request: HttpRequest) -> HttpResponse:
+    form = PartnerForm(request.POST or None, initial=request.GET.dict() if request.method == "GET" else None)
+    if request.method == "POST" and form.is_valid():
+        master = {field: form.cleaned_data[field] for field in MASTER_FIELDS}
+        account = services.partner_create(
+            company=request.company, owner=request.user, master=master, seat=form.seat_address()
+        )
+        messages.success(request, _("Partner %(name)s created.") % {"name": account.partner.name})
+        return redirect("partners:detail", pk=account.partner_id)
+    return render(request, "partners/partner_form.html", {"form": form, "creating": True})
+
+
+@function_required("partners.change_partner")
+def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account_for(request, pk)
+    partner = account.partner
+    data = request.POST or None
+    form = PartnerForm(data, instance=partner, prefix="master")
+    account_form = PartnerAccountForm(data, instance=account, company=request.company, prefix="account")
+    if request.method == "POST" and form.is_valid() and account_form.is_valid():
+        master = {field: form.cleaned_data[field] for field in MASTER_FIELDS}
+        services.partner_update(partner=partner, master=master, seat=form.seat_address())
+        account_form.save()
+        messages.success(request, _("Partner %(name)s saved.") % {"name": partner.name})
+        return redirect("partners:detail", pk=partner.pk)
+    return render(
+        request,
+        "partners/partner_form.html",
+        {"form": form, "account_form": account_form, "partner": partner, "creating": False},
+    )
+
+
+@function_required("partners.add_partner")
+def partner_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The shared master holds a partner this company does not work with yet: start working with it."""
+    partner = get_object_or_404(Partner, pk=pk)
+    if request.method == "POST":
+        services.partner_adopt(company=request.company, partner=partner, owner=request.user)
+        return redirect("partners:detail", pk=partner.pk)
+    already = PartnerAccount.objects.filter(company=request.company, partner=partner).exists()
+    return render(request, "partners/partner_adopt.html", {"partner": partner, "already": already})

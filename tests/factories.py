@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth.models import Group, Permission
 
 from companies.models import Company, Department, Membership, SupervisorEdge, User
+from contacts.models import Contact, ContactType
 from partners.models import Partner, PartnerAccount, PartnerAddress
 
 PASSWORD = "test-Pass-2026"
@@ -94,3 +95,23 @@ class PartnerAccountFactory(factory.django.DjangoModelFactory):
     partner = factory.SubFactory(PartnerFactory)
     owner = None
     status = "active"
+
+
+class ContactTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactType
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"type-{n}")
+    name_en = factory.LazyAttribute(lambda o: o.code.title())
+    cardinality = "many"
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    partner = factory.SubFactory(PartnerFactory)
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.Sequence(lambda n: f"contact{n}@example.com")

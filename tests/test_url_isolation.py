@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from companies.permissions import crm_functions
 from tests.factories import (
     CompanyFactory,
+    ContactFactory,
     DepartmentFactory,
     PartnerAccountFactory,
     group_with,
@@ -26,6 +27,7 @@ from tests.factories import (
 PUBLIC_URLS = {
     "password_reset_confirm": "token link from the reset e-mail; no company data",
     "set_language": "takes no id",
+    "partners:adopt": "the shared partner master: starts the user's own company's account, shows no company data",
 }
 PUBLIC_PREFIXES = {
     "admin:": "Django admin: staff only, guarded by the admin's own model permissions",
@@ -49,6 +51,15 @@ def _partner(company, b_user):
     return {"pk": PartnerAccountFactory(company=company, owner=b_user).partner_id}
 
 
+def _partner_pk(company, b_user):
+    return {"partner_pk": PartnerAccountFactory(company=company, owner=b_user).partner_id}
+
+
+def _contact(company, b_user):
+    partner = PartnerAccountFactory(company=company, owner=b_user).partner
+    return {"pk": ContactFactory(partner=partner, email="").pk}
+
+
 # url name -> (factory returning kwargs for company B's object, HTTP method)
 OBJECT_URLS: dict[str, tuple[Callable, str]] = {
     "companies:person": (_person, "get"),
@@ -56,6 +67,12 @@ OBJECT_URLS: dict[str, tuple[Callable, str]] = {
     "companies:edge_delete": (_edge, "get"),
     "companies:department": (_department, "get"),
     "partners:detail": (_partner, "get"),
+    "partners:edit": (_partner, "get"),
+    "contacts:create": (_partner_pk, "get"),
+    "contacts:detail": (_contact, "get"),
+    "contacts:edit": (_contact, "get"),
+    "contacts:export": (_contact, "get"),
+    "contacts:anonymise": (_contact, "get"),
 }
 
 
@@ -118,8 +135,9 @@ class CrossCompanyIsolationTests(TestCase):
                 self.assertEqual(foreign.status_code, 404, f"{name} leaked to another company")
 
     def test_nonexistent_and_huge_ids_answer_404_not_500(self):
-        for name, (_make, method) in OBJECT_URLS.items():
+        for name, (make, method) in OBJECT_URLS.items():
+            keys = list(make(self.company_b, self.b_user))
             for pk in (0, 999999999, 2**63 - 1, 2**70):
                 with self.subTest(url=name, pk=pk):
-                    response = self.request(self.a_user, name, {"pk": pk}, method)
+                    response = self.request(self.a_user, name, dict.fromkeys(keys, pk), method)
                     self.assertEqual(response.status_code, 404)

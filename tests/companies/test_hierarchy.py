@@ -136,7 +136,7 @@ class CycleRefusalTests(TestCase):
         self.assertEqual(SupervisorEdge.objects.count(), 2)
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks need PostgreSQL")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 class ConcurrentCycleTests(TransactionTestCase):
     def test_two_opposite_edges_added_at_once_never_make_a_cycle(self):
         company = CompanyFactory()

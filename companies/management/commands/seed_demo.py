@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from companies import demo as companies_demo
+from contacts import demo as contacts_demo
 from partners import demo as partners_demo
 
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         companies = companies_demo.seed()
         partners_demo.seed(companies)
+        contacts_demo.seed(companies)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data is in place. Logins (password for all: {companies_demo.DEMO_PASSWORD}):"

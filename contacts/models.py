@@ -1,0 +1,204 @@
+"""Contact persons of partners, their types, and the GDPR notices sent to them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company
+from partners.models import Partner
+
+
+class Cardinality(models.TextChoices):
+    ONE = "one", _("One per partner")
+    MANY = "many", _("Many per partner")
+
+
+class ContactType(models.Model):
+    """Admin-defined: financial, technical, decision maker..."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_hu = models.CharField(_("name (Hungarian)"), max_length=100, blank=True)
+    name_bg = models.CharField(_("name (Bulgarian)"), max_length=100, blank=True)
+    cardinality = models.CharField(
+        _("how many per partner"), max_length=4, choices=Cardinality.choices, default=Cardinality.MANY
+    )
+
+    class Meta:
+        verbose_name = _("contact type")
+        verbose_name_plural = _("contact types")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        language = (translation.get_language() or "en")[:2]
+        return getattr(self, f"name_{language}", "") or self.name_en
+
+    @property
+    def is_exclusive(self) -> bool:
+        return self.cardinality == Cardinality.ONE
+
+
+class ContactQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, anonymised_at__isnull=True)
+
+    def of_type(self, code: str):
+        return self.filter(roles__type__code=code).distinct()
+
+
+class Contact(models.Model):
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("partner")
+    )
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100)
+    position = models.CharField(_("position"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    email_other = models.EmailField(_("other e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=64, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, blank=True, choices=settings.LANGUAGES
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    erp_id = models.CharField(_("ERP id"), max_length=64, null=True, blank=True, unique=True)
+    created_in = models.ForeignKey(
+        Company,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by company"),
+    )
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["last_name", "first_name", "pk"]
+        permissions = [
+            ("export_contact_data", _("Export everything held about a contact (GDPR access request)")),
+            ("anonymise_contact", _("Anonymise a contact (GDPR erasure request)")),
+        ]
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.last_name, self.first_name) if part)
+
+
+class ContactRole(models.Model):
+    """A contact holds a type at its partner. One-per-partner types are unique in the database."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="roles", verbose_name=_("contact")
+    )
+    type = models.ForeignKey(
+        ContactType, on_delete=models.PROTECT, related_name="roles", verbose_name=_("type")
+    )
+    # Copied from contact and type so the database can hold the one-per-partner rule.
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    exclusive = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("contact role")
+        verbose_name_plural = _("contact roles")
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "type"], name="contact_role_unique"),
+            models.UniqueConstraint(
+                fields=["partner", "type"], condition=Q(exclusive=True), name="contact_role_one_per_partner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact}: {self.type}"
+
+
+class GdprNoticeTemplate(models.Model):
+    """The GDPR notice text per language; a company's own template wins over the global one."""
+
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="gdpr_templates",
+        verbose_name=_("company"),
+        help_text=_("Empty: the default for every company."),
+    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Plain text. Placeholders: {{ contact_name }}, {{ company_name }}, {{ company_address }}, "
+            "{{ partner_name }}, {{ privacy_email }}."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("GDPR notice template")
+        verbose_name_plural = _("GDPR notice templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "language"], name="gdpr_template_per_company_language"
+            ),
+            models.UniqueConstraint(
+                fields=["language"], condition=Q(company__isnull=True), name="gdpr_template_default_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company or _('default')} / {self.language}"
+
+
+class NoticeStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will retry")
+    GAVE_UP = "gave_up", _("Failed")
+
+
+class GdprNotice(models.Model):
+    """One GDPR notice per e-mail address and company, held by a unique constraint.
+
+    The address is kept as a SHA-256 hash for the constraint, so anonymising a
+    contact can erase `recipient` and still never notify the address twice.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="gdpr_notices")
+    email_hash = models.CharField(max_length=64)
+    recipient = models.EmailField(_("recipient"), blank=True)
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="gdpr_notices"
+    )
+    language = models.CharField(_("language"), max_length=5)
+    status = models.CharField(
+        _("status"), max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    message_id = models.CharField(_("message id"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("GDPR notice")
+        verbose_name_plural = _("GDPR notices")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "email_hash"], name="gdpr_notice_once_per_address"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="gdpr_notice_status")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient or self.email_hash[:12]} ({self.company})"

@@ -1,0 +1,140 @@
+import io
+import tempfile
+
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+
+from contacts.models import GdprNotice, GdprNoticeTemplate
+from contacts.services import contact_create
+from tests.factories import CompanyFactory, ContactTypeFactory, PartnerAccountFactory, PartnerFactory, member
+
+
+class FlakyEmailBackend(EmailBackend):
+    """The far side of the network: the first send fails like an SMTP server that is down."""
+
+    failures_left = 0
+
+    def send_messages(self, messages):
+        if FlakyEmailBackend.failures_left > 0:
+            FlakyEmailBackend.failures_left -= 1
+            raise ConnectionRefusedError("SMTP server refused the connection")
+        return super().send_messages(messages)
+
+
+@override_settings(EMAIL_BACKEND="anymail.backends.test.EmailBackend", ANYMAIL={"TEST_SEND_DEFAULTS": {}})
+class GdprNoticeTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.company = CompanyFactory(name="Alfa Kft.", language="hu")
+        cls.user = member(
+            cls.company, "partners.view_partner", "contacts.add_contact", "contacts.view_contact"
+        )
+        cls.partner = PartnerAccountFactory(
+            company=cls.company, owner=cls.user, partner=PartnerFactory(name="Duna Zrt.")
+        ).partner
+
+    def create_by_form(self, email, last_name="Kovács", language=""):
+        self.client.force_login(self.user)
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post(
+                f"/partners/{self.partner.pk}/contacts/new/",
+                {"last_name": last_name, "email": email, "preferred_language": language},
+            )
+
+    def test_form_sends_the_notice_once_in_the_contacts_language(self):
+        self.create_by_form("Anna.Kovacs@Example.com", language="en")
+        self.assertEqual(len(mail.outbox), 1)
+        message = mail.outbox[0]
+        self.assertEqual(message.to, ["Anna.Kovacs@Example.com"])
+        self.assertIn("Alfa Kft.", message.subject)
+        self.assertIn("Duna Zrt.", message.body)
+        self.assertIn("erasure", message.body)
+        notice = GdprNotice.objects.get()
+        self.assertEqual((notice.status, notice.attempts, notice.language), ("sent", 1, "en"))
+        self.assertTrue(notice.message_id)
+
+    def test_company_language_is_the_fallback(self):
+        self.create_by_form("b@example.com")
+        self.assertEqual(GdprNotice.objects.get().language, "hu")
+        self.assertIn("Alfa Kft.", mail.outbox[0].subject)
+
+    def test_the_same_address_is_never_notified_twice_in_a_company(self):
+        self.create_by_form("same@example.com", last_name="Első")
+        self.create_by_form("SAME@example.com ", last_name="Második")
+        with self.captureOnCommitCallbacks(execute=True):
+            contact_create(
+                partner=self.partner, company=self.company, last_name="Harmadik", email="same@example.com"
+            )
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertEqual(GdprNotice.objects.count(), 1)
+
+    def test_another_company_sends_its_own_notice(self):
+        other = CompanyFactory(name="Beta EOOD", language="bg")
+        self.create_by_form("shared@example.com")
+        with self.captureOnCommitCallbacks(execute=True):
+            contact_create(
+                partner=self.partner, company=other, last_name="Петров", email="shared@example.com"
+            )
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertIn("Beta EOOD", mail.outbox[1].subject)
+
+    def test_import_sends_the_notice_once(self):
+        ContactTypeFactory(code="financial", cardinality="one")
+        self.partner.tax_number = "10537914-2-44"
+        self.partner.save()
+        rows = (
+            "partner_tax_number,first_name,last_name,email,types\n"
+            "10537914-2-44,Judit,Fekete,judit@example.com,financial\n"
+            "10537914-2-44,Judit,Fekete,judit@example.com,\n"
+            "99999999-9-99,No,Partner,x@example.com,\n"
+        )
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as handle:
+            handle.write(rows)
+        out, err = io.StringIO(), io.StringIO()
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command("import_contacts", handle.name, company=self.company.code, stdout=out, stderr=err)
+        self.assertIn("imported: 2, skipped: 1", out.getvalue())
+        self.assertIn("no partner", err.getvalue())
+        self.assertEqual([m.to for m in mail.outbox], [["judit@example.com"]])
+
+    @override_settings(EMAIL_BACKEND="tests.contacts.test_gdpr_notice.FlakyEmailBackend")
+    def test_a_failed_send_is_retried_and_delivered_once(self):
+        FlakyEmailBackend.failures_left = 1
+        self.create_by_form("retry@example.com")
+        self.assertEqual(len(mail.outbox), 1)
+        notice = GdprNotice.objects.get()
+        self.assertEqual((notice.status, notice.attempts), ("sent", 2))
+        self.assertEqual(notice.last_error, "")
+
+    @override_settings(EMAIL_BACKEND="tests.contacts.test_gdpr_notice.FlakyEmailBackend")
+    def test_a_duplicate_task_after_success_sends_nothing(self):
+        from contacts.tasks import send_gdpr_notice
+
+        FlakyEmailBackend.failures_left = 0
+        self.create_by_form("dup@example.com")
+        send_gdpr_notice.delay(GdprNotice.objects.get().pk)
+        self.assertEqual(len(mail.outbox), 1)
+
+    def test_admin_template_overrides_the_built_in_text(self):
+        GdprNoticeTemplate.objects.create(
+            company=self.company,
+            language="hu",
+            subject="Adatkezelési tájékoztató – {{ company_name }}",
+            body="Kedves {{ contact_name }}! A(z) {{ partner_name }} kapcsolattartójaként rögzítettük adatait.",
+        )
+        self.create_by_form("hu@example.com", last_name="Nagy")
+        self.assertEqual(mail.outbox[0].subject, "Adatkezelési tájékoztató – Alfa Kft.")
+        self.assertIn("Kedves Nagy!", mail.outbox[0].body)
+
+    def test_contact_page_shows_the_notice_status(self):
+        response = self.create_by_form("page@example.com")
+        page = self.client.get(response["Location"])
+        self.assertContains(page, "Sent")
+        self.assertContains(page, "page@example.com")
+
+    def test_no_email_no_notice(self):
+        self.create_by_form("")
+        self.assertEqual(len(mail.outbox), 0)
+        self.assertFalse(GdprNotice.objects.exists())
