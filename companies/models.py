@@ -209,3 +209,29 @@ class SupervisorEdge(models.Model):
                 )
                 % {"supervisor": self.supervisor, "subordinate": self.subordinate}
             )
+
+
+class CalendarDay(models.Model):
+    """A company-specific exception to its country's working-day calendar."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="calendar_days", verbose_name=_("company")
+    )
+    date = models.DateField(_("date"))
+    is_working_day = models.BooleanField(
+        _("working day"),
+        help_text=_(
+            "Ticked: a working day although the country calendar says otherwise. Unticked: a day off."
+        ),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("company calendar day")
+        verbose_name_plural = _("company calendar days")
+        ordering = ["-date"]
+        constraints = [models.UniqueConstraint(fields=["company", "date"], name="calendar_day_unique")]
+
+    def __str__(self) -> str:
+        kind = _("working day") if self.is_working_day else _("day off")
+        return f"{self.date} {kind}"

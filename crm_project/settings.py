@@ -226,3 +226,9 @@ LOGGING = {
 # CRM rules
 CRM_PAGE_SIZE = env.int("CRM_PAGE_SIZE", default=25)
 FORMAT_MODULE_PATH = ["crm_project.formats"]
+
+# Company-information service (Bisnode, SOAP). The demo run starts the local simulator on 8099.
+BISNODE_WSDL = env.str("BISNODE_WSDL", default=str(BASE_DIR / "partners" / "bisnode" / "service.wsdl"))
+BISNODE_ENDPOINT = env.str("BISNODE_ENDPOINT", default="http://127.0.0.1:8099/soap")
+BISNODE_TIMEOUT = env.float("BISNODE_TIMEOUT", default=4.0)
+BISNODE_CACHE_SECONDS = env.int("BISNODE_CACHE_SECONDS", default=86400)

@@ -1,6 +1,7 @@
 import csv
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,9 +10,11 @@ from django.utils.translation import gettext as _
 from companies.permissions import function_required, has_function
 from companies.visibility import Viewer
 from partners import services
+from partners.clients import bisnode
 from partners.filters import PartnerAccountFilter
 from partners.forms import MASTER_FIELDS, PartnerAccountForm, PartnerForm
 from partners.models import Partner, PartnerAccount
+from partners.validators import validate_tax_number
 
 
 def _visible_accounts(request: HttpRequest):
@@ -104,9 +107,49 @@ def _account_for(request: HttpRequest, pk: int) -> PartnerAccount:
     return account
 
 
+def _company_lookup(query: str) -> tuple[dict, list, str]:
+    """Ask the company-information service: (initial form data, several matches to pick from, error)."""
+    try:
+        tax_number = validate_tax_number(query)
+    except ValidationError:
+        tax_number = ""
+    try:
+        if tax_number:
+            return bisnode.lookup_by_tax_number(tax_number).as_partner_initial(), [], ""
+        matches = bisnode.search_by_name(query, max_results=10)
+    except bisnode.CompanyInfoError as error:
+        return {}, [], error.message
+    if not matches:
+        return (
+            {},
+            [],
+            _("The company-information service knows no company called “%(query)s”.") % {"query": query},
+        )
+    if len(matches) == 1:
+        return matches[0].as_partner_initial(), [], ""
+    return {}, matches, ""
+
+
 @function_required("partners.add_partner")
 def partner_create(request: HttpRequest) -> HttpResponse:
-    form = PartnerForm(request.POST or None, initial=request.GET.dict() if request.method == "GET" else None)
+    query = request.GET.get("lookup", "").strip()[:100]
+    initial, matches, lookup_error = (
+        _company_lookup(query) if query and request.method == "GET" else ({}, [], "")
+    )
+    if initial:
+        initial = {key: value for key, value in initial.items() if value}
+        initial.setdefault("seat_country", "HU")
+        messages.info(
+            request, _("Filled in from the company-information service. Check the data, then save.")
+        )
+    form = PartnerForm(request.POST or None, initial=initial or None)
+    context = {
+        "form": form,
+        "creating": True,
+        "query": query,
+        "matches": matches,
+        "lookup_error": lookup_error,
+    }
     if request.method == "POST" and form.is_valid():
         master = {field: form.cleaned_data[field] for field in MASTER_FIELDS}
         account = services.partner_create(
@@ -114,7 +157,7 @@ def partner_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Partner %(name)s created.") % {"name": account.partner.name})
         return redirect("partners:detail", pk=account.partner_id)
-    return render(request, "partners/partner_form.html", {"form": form, "creating": True})
+    return render(request, "partners/partner_form.html", context)
 
 
 @function_required("partners.change_partner")
