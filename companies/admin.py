@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
-from companies.models import Company, Department, Membership, SupervisorEdge, User
+from companies.models import CalendarDay, Company, Department, Membership, SupervisorEdge, User
 from companies.permissions import crm_functions
 
 
@@ -58,6 +58,16 @@ class SupervisorEdgeAdmin(admin.ModelAdmin):
     search_fields = ["supervisor__username", "subordinate__username", "supervisor__last_name"]
     autocomplete_fields = ["supervisor", "subordinate"]
     list_select_related = ["supervisor", "subordinate", "company"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Company exceptions to the country calendar, used by `companies.workdays`."""
+
+    list_display = ["date", "company", "is_working_day", "note"]
+    list_filter = ["company", "is_working_day"]
+    date_hierarchy = "date"
+    list_select_related = ["company"]
 
 
 class CrmGroupForm(forms.ModelForm):

@@ -17,7 +17,7 @@ from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
 from guardian.models import UserObjectPermission
@@ -93,9 +93,15 @@ def granted_pks(viewer: Viewer, model: type[models.Model]):
 
 
 class CompanyOwnedQuerySet(models.QuerySet):
-    """For models with a `company` and one or more owner fields (user FKs)."""
+    """For models with a `company` and one or more owner fields (user FKs).
+
+    `participant_field` names a many-to-many to users whose members also see
+    the record (e.g. an event's participants), checked with EXISTS so rows
+    are never duplicated.
+    """
 
     owner_fields: tuple[str, ...] = ("owner",)
+    participant_field: str | None = None
 
     def in_company(self, company: Company):
         return self.filter(company=company)
@@ -110,5 +116,9 @@ class CompanyOwnedQuerySet(models.QuerySet):
         condition = Q()
         for owner_field in self.owner_fields:
             condition |= Q(**{f"{owner_field}_id__in": ids})
+        if self.participant_field:
+            through = self.model._meta.get_field(self.participant_field).remote_field.through
+            source = self.model._meta.model_name
+            condition |= Exists(through.objects.filter(**{source: OuterRef("pk"), "user_id__in": ids}))
         condition |= Q(pk__in=granted_pks(viewer, self.model))
         return queryset.filter(condition)

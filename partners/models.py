@@ -232,3 +232,42 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} {self.serial_number}".strip()
+
+
+class OwnerChangeReason(models.TextChoices):
+    MANUAL = "manual", _("Changed by a user")
+    NO_NEXT_EVENT = "no_next_event", _("No next event planned for a month")
+    ERP = "erp", _("Changed by the ERP")
+
+
+class OwnerChange(models.Model):
+    """The history of who owned a partner in a company, and why it changed."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="owner_changes")
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=OwnerChangeReason.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    changed_on = models.DateField(_("changed on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("owner change")
+        verbose_name_plural = _("owner changes")
+        ordering = ["-created_at"]
+        constraints = [
+            # The daily job takes a partner away at most once a day: running it twice changes nothing.
+            models.UniqueConstraint(
+                fields=["company", "partner", "changed_on"],
+                condition=Q(reason="no_next_event"),
+                name="owner_change_job_once_a_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.from_owner} -> {self.to_owner}"
