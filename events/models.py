@@ -196,6 +196,9 @@ class ReminderDelivery(models.Model):
         ]
         indexes = [models.Index(fields=["user", "status"], name="reminder_user_status")]
 
+    def __str__(self) -> str:
+        return f"{self.event} → {self.user} @ {self.due_at:%Y-%m-%d %H:%M}"
+
 
 class PartnerWatch(models.Model):
     """A partner of a sales user with no future event, since `listed_on` (next-event discipline)."""
@@ -211,6 +214,9 @@ class PartnerWatch(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["company", "partner", "owner"], name="partner_watch_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} ({self.owner}, {self.listed_on})"
 
 
 class GoogleConnectionStatus(models.TextChoices):
@@ -254,6 +260,9 @@ class GoogleEventLink(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "user"], name="google_event_link_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.event} → {self.google_event_id}"
+
 
 class CalendarFeedToken(models.Model):
     """The secret in a user's iCalendar subscription URL; revoking it kills the URL."""
@@ -267,3 +276,6 @@ class CalendarFeedToken(models.Model):
     class Meta:
         verbose_name = _("calendar feed")
         verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({'revoked' if self.revoked_at else 'active'})"
