@@ -7,6 +7,7 @@ from companies.models import Company, Department, Membership, SupervisorEdge, Us
 DEMO_PASSWORD = "demo-Pass-2026"
 
 CONTACT_FUNCTIONS = ["contacts.view_contact", "contacts.add_contact", "contacts.change_contact"]
+EVENT_FUNCTIONS = ["events.view_event", "events.add_event", "events.change_event"]
 GDPR_FUNCTIONS = ["contacts.export_contact_data", "contacts.anonymise_contact"]
 
 GROUPS: dict[str, list[str]] = {
@@ -15,6 +16,7 @@ GROUPS: dict[str, list[str]] = {
         "partners.add_partner",
         "partners.change_partner",
         *CONTACT_FUNCTIONS,
+        *EVENT_FUNCTIONS,
     ],
     "Sales managers": [
         "partners.view_partner",
@@ -22,12 +24,15 @@ GROUPS: dict[str, list[str]] = {
         "partners.change_partner",
         "partners.export_partners",
         *CONTACT_FUNCTIONS,
+        *EVENT_FUNCTIONS,
+        "events.close_subordinate_event",
     ],
     "Finance": [
         "partners.view_partner",
         "companies.view_all_company_data",
         "partners.export_partners",
         "contacts.view_contact",
+        *EVENT_FUNCTIONS,
     ],
     "Company admins": [
         "companies.manage_hierarchy",
@@ -40,6 +45,9 @@ GROUPS: dict[str, list[str]] = {
         "partners.promote_counterparty",
         *CONTACT_FUNCTIONS,
         *GDPR_FUNCTIONS,
+        *EVENT_FUNCTIONS,
+        "events.close_subordinate_event",
+        "events.configure_event_types",
     ],
 }
 

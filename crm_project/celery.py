@@ -22,4 +22,14 @@ PERIODIC_TASKS: dict[str, dict] = {
         "task": "core.tasks.record_heartbeat",
         "crontab": {"minute": "*", "hour": "*"},
     },
+    # Every minute: in-app and e-mail reminders that have come due (each person once).
+    "event-reminders": {
+        "task": "events.tasks.send_due_reminders",
+        "crontab": {"minute": "*", "hour": "*"},
+    },
+    # Daily at 05:30: partners without a next event for a month go to the supervisor.
+    "partners-without-next-event": {
+        "task": "events.tasks.reassign_partners_without_next_event",
+        "crontab": {"minute": "30", "hour": "5"},
+    },
 }

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "companies.middleware.ActiveCompanyMiddleware",
+    "events.middleware.MeetingBlockMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
@@ -232,3 +233,20 @@ BISNODE_WSDL = env.str("BISNODE_WSDL", default=str(BASE_DIR / "partners" / "bisn
 BISNODE_ENDPOINT = env.str("BISNODE_ENDPOINT", default="http://127.0.0.1:8099/soap")
 BISNODE_TIMEOUT = env.float("BISNODE_TIMEOUT", default=4.0)
 BISNODE_CACHE_SECONDS = env.int("BISNODE_CACHE_SECONDS", default=86400)
+
+# Sales roles (permission group names). Members who have a meeting that ended this many working days
+# ago and is still open can do nothing else until they close it; their partners need a next event.
+SALES_ROLES = env.list("SALES_ROLES", default=["Sales"])
+MEETING_CLOSE_GRACE_WORKING_DAYS = env.int("MEETING_CLOSE_GRACE_WORKING_DAYS", default=2)
+# Every partner needs a next event: after this many days on the list it goes to the supervisor
+# ("supervisor") or to nobody ("pool").
+NEXT_EVENT_TAKEAWAY_DAYS = env.int("NEXT_EVENT_TAKEAWAY_DAYS", default=30)
+NEXT_EVENT_TAKEAWAY_TO = env.str("NEXT_EVENT_TAKEAWAY_TO", default="supervisor")
+# Reminders that were due more than this many minutes ago when delivered are marked late.
+REMINDER_LATE_AFTER_MINUTES = env.int("REMINDER_LATE_AFTER_MINUTES", default=5)
+CRM_BASE_URL = env.str("CRM_BASE_URL", default="http://127.0.0.1:8000")
+
+# Google Calendar (OAuth 2.0 web flow). Empty client id: the connect button explains it is not set up.
+GOOGLE_OAUTH_CLIENT_ID = env.str("GOOGLE_OAUTH_CLIENT_ID", default="")
+GOOGLE_OAUTH_CLIENT_SECRET = env.str("GOOGLE_OAUTH_CLIENT_SECRET", default="")
+GOOGLE_CALENDAR_API_ENDPOINT = env.str("GOOGLE_CALENDAR_API_ENDPOINT", default="")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("companies.urls")),
     path("partners/", include("partners.urls")),
     path("", include("contacts.urls")),
+    path("", include("events.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -83,17 +83,32 @@ class EventQuerySet(CompanyOwnedQuerySet):
 
 
 class Event(models.Model):
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="events", verbose_name=_("company"))
-    type = models.ForeignKey(EventType, on_delete=models.PROTECT, related_name="events", verbose_name=_("type"))
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="events", verbose_name=_("company")
+    )
+    type = models.ForeignKey(
+        EventType, on_delete=models.PROTECT, related_name="events", verbose_name=_("type")
+    )
     partner = models.ForeignKey(
-        Partner, on_delete=models.PROTECT, null=True, blank=True, related_name="events", verbose_name=_("partner")
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("partner"),
     )
     contacts = models.ManyToManyField(Contact, blank=True, related_name="events", verbose_name=_("contacts"))
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_events", verbose_name=_("owner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_events",
+        verbose_name=_("owner"),
     )
     participants = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="participating_events", verbose_name=_("participants")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="participating_events",
+        verbose_name=_("participants"),
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
@@ -137,6 +152,12 @@ class Event(models.Model):
             models.Index(fields=["company", "owner", "starts_at"], name="event_owner_start"),
             models.Index(fields=["company", "partner", "starts_at"], name="event_partner_start"),
             models.Index(fields=["outcome", "ends_at"], name="event_open_end"),
+            # The reminder job scans a time window of open events that have a reminder.
+            models.Index(
+                fields=["starts_at"],
+                condition=Q(reminder_minutes__isnull=False, outcome="open"),
+                name="event_reminder_window",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -235,7 +256,10 @@ class GoogleCalendarConnection(models.Model):
     calendar_id = models.CharField(_("calendar"), max_length=255, default="primary")
     encrypted_credentials = models.BinaryField(editable=False)
     status = models.CharField(
-        _("status"), max_length=8, choices=GoogleConnectionStatus.choices, default=GoogleConnectionStatus.ACTIVE
+        _("status"),
+        max_length=8,
+        choices=GoogleConnectionStatus.choices,
+        default=GoogleConnectionStatus.ACTIVE,
     )
     last_error = models.TextField(_("last error"), blank=True)
     connected_at = models.DateTimeField(_("connected at"), auto_now_add=True)
@@ -267,7 +291,9 @@ class GoogleEventLink(models.Model):
 class CalendarFeedToken(models.Model):
     """The secret in a user's iCalendar subscription URL; revoking it kills the URL."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from companies.permissions import function_required, has_function
 from companies.visibility import Viewer
+from events.models import Event
 from partners import services
 from partners.clients import bisnode
 from partners.filters import PartnerAccountFilter
@@ -96,6 +97,13 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assets": partner.assets.filter(company=request.company).select_related("site"),
         "can_edit": has_function(request, "partners.change_partner"),
         "can_add_contact": has_function(request, "contacts.add_contact"),
+        "events": Event.objects.visible_to(Viewer.for_request(request))
+        .filter(partner=partner)
+        .select_related("type", "owner")
+        .order_by("-starts_at")[:50],
+        "owner_changes": partner.owner_changes.filter(company=request.company).select_related(
+            "from_owner", "to_owner"
+        )[:20],
     }
     return render(request, "partners/partner_detail.html", context)
 

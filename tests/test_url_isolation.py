@@ -60,6 +60,22 @@ def _contact(company, b_user):
     return {"pk": ContactFactory(partner=partner, email="").pk}
 
 
+def _event(company, b_user):
+    from tests.events.factories import EventFactory
+
+    return {"pk": EventFactory(company=company, owner=b_user).pk}
+
+
+def _reminder(company, b_user):
+    from django.utils import timezone
+
+    from events.models import ReminderDelivery
+    from tests.events.factories import EventFactory
+
+    event = EventFactory(company=company, owner=b_user)
+    return {"pk": ReminderDelivery.objects.create(event=event, user=b_user, due_at=timezone.now()).pk}
+
+
 # url name -> (factory returning kwargs for company B's object, HTTP method)
 OBJECT_URLS: dict[str, tuple[Callable, str]] = {
     "companies:person": (_person, "get"),
@@ -73,6 +89,11 @@ OBJECT_URLS: dict[str, tuple[Callable, str]] = {
     "contacts:edit": (_contact, "get"),
     "contacts:export": (_contact, "get"),
     "contacts:anonymise": (_contact, "get"),
+    "events:detail": (_event, "get"),
+    "events:edit": (_event, "get"),
+    "events:close": (_event, "post"),
+    "events:reminder_dismiss": (_reminder, "post"),
+    "events:reminder_snooze": (_reminder, "post"),
 }
 
 

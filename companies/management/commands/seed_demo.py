@@ -3,6 +3,7 @@ from django.db import transaction
 
 from companies import demo as companies_demo
 from contacts import demo as contacts_demo
+from events import demo as events_demo
 from partners import demo as partners_demo
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         companies = companies_demo.seed()
         partners_demo.seed(companies)
         contacts_demo.seed(companies)
+        events_demo.seed(companies)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data is in place. Logins (password for all: {companies_demo.DEMO_PASSWORD}):"

@@ -1,0 +1,130 @@
+"""Every partner needs a next event: the home-page list and the monthly take-away."""
+
+import logging
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from companies.models import Company, SupervisorEdge, User
+from events.models import Event, PartnerWatch
+from partners.models import AccountStatus, OwnerChange, OwnerChangeReason, PartnerAccount
+
+logger = logging.getLogger(__name__)
+
+WATCHED_STATUSES = [AccountStatus.PROSPECT, AccountStatus.ACTIVE]
+
+
+def accounts_without_next_event(*, company: Company, owner: User | None = None, now=None) -> QuerySet:
+    """Accounts (owned by `owner`, or by anyone) whose partner has no future event in the company."""
+    now = now or timezone.now()
+    future = Event.objects.filter(company=company, partner=OuterRef("partner"), starts_at__gte=now)
+    accounts = PartnerAccount.objects.filter(
+        company=company, status__in=WATCHED_STATUSES, owner__isnull=False
+    )
+    if owner is not None:
+        accounts = accounts.filter(owner=owner)
+    return accounts.filter(~Exists(future))
+
+
+def sales_members(company: Company) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__company=company,
+        memberships__is_active=True,
+        memberships__groups__name__in=settings.SALES_ROLES,
+        is_active=True,
+    ).distinct()
+
+
+def take_away_neglected_partners(*, today: date | None = None) -> int:
+    """Daily job: list partners without a next event; after a month give them to the supervisor.
+
+    1. For each company and sales user, record when each of their partners first had no future
+       event (PartnerWatch, unique per company/partner/owner) and forget the ones that got one.
+    2. Watches older than NEXT_EVENT_TAKEAWAY_DAYS: move the account to the owner's supervisor
+       (or the unassigned pool) with a compare-and-swap on the owner, record the change with its
+       reason, and notify both. A second run the same day finds nothing left to do.
+    Returns the number of partners taken away.
+    """
+    today = today or timezone.localdate()
+    moved = 0
+    for company in Company.objects.filter(is_active=True):
+        sales = list(sales_members(company))
+        if not sales:
+            continue
+        stale = accounts_without_next_event(company=company).filter(owner__in=sales)
+        current = {(a.partner_id, a.owner_id) for a in stale.only("partner_id", "owner_id")}
+        PartnerWatch.objects.bulk_create(
+            [PartnerWatch(company=company, partner_id=p, owner_id=o, listed_on=today) for p, o in current],
+            ignore_conflicts=True,
+        )
+        for watch in PartnerWatch.objects.filter(company=company):
+            if (watch.partner_id, watch.owner_id) not in current:
+                watch.delete()
+        deadline = today - timedelta(days=settings.NEXT_EVENT_TAKEAWAY_DAYS)
+        for watch in PartnerWatch.objects.filter(company=company, listed_on__lte=deadline).select_related(
+            "owner", "partner"
+        ):
+            if _take_away(watch, today):
+                moved += 1
+    return moved
+
+
+def _new_owner(watch: PartnerWatch) -> User | None:
+    if settings.NEXT_EVENT_TAKEAWAY_TO == "pool":
+        return None
+    direct = (
+        SupervisorEdge.objects.filter(company=watch.company_id, subordinate=watch.owner_id)
+        .select_related("supervisor")
+        .order_by("supervisor__last_name", "supervisor__pk")
+        .first()
+    )
+    return direct.supervisor if direct else None
+
+
+@transaction.atomic
+def _take_away(watch: PartnerWatch, today: date) -> bool:
+    new_owner = _new_owner(watch)
+    taken = PartnerAccount.objects.filter(
+        company=watch.company_id, partner=watch.partner_id, owner=watch.owner_id
+    ).update(owner=new_owner)
+    if not taken:
+        watch.delete()
+        return False
+    try:
+        with transaction.atomic():
+            OwnerChange.objects.create(
+                company_id=watch.company_id,
+                partner_id=watch.partner_id,
+                from_owner=watch.owner,
+                to_owner=new_owner,
+                reason=OwnerChangeReason.NO_NEXT_EVENT,
+                note=_("No next event was planned since %(date)s.") % {"date": watch.listed_on},
+                changed_on=today,
+            )
+    except IntegrityError:
+        return False
+    watch.delete()
+    transaction.on_commit(lambda: _notify(watch, new_owner))
+    return True
+
+
+def _notify(watch: PartnerWatch, new_owner: User | None) -> None:
+    partner = watch.partner
+    lost = _("%(partner)s was taken from you: no next event was planned for a month.") % {"partner": partner}
+    recipients = [(watch.owner, lost)]
+    if new_owner is not None:
+        recipients.append(
+            (new_owner, _("%(partner)s is now yours: %(owner)s planned no next event for a month.")
+             % {"partner": partner, "owner": watch.owner})
+        )  # fmt: skip
+    for user, text in recipients:
+        if user.email:
+            try:
+                send_mail(text, text, None, [user.email])
+            except Exception:
+                logger.exception("Could not notify %s about %s", user, partner)

@@ -1,0 +1,64 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import User
+from events.models import Event, EventType, Outcome
+
+SCOPES = [
+    ("mine", _("My events")),
+    ("team", _("My subordinates' events")),
+    ("all", _("Everything I can see")),
+]
+
+
+class EventFilter(django_filters.FilterSet):
+    scope = django_filters.ChoiceFilter(
+        choices=SCOPES, method="filter_scope", label=_("Whose"), empty_label=None
+    )
+    type = django_filters.ModelChoiceFilter(queryset=EventType.objects.all(), label=_("Type"))
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Outcome"))
+    start_from = django_filters.DateFilter(
+        field_name="starts_at",
+        lookup_expr="date__gte",
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    start_to = django_filters.DateFilter(
+        field_name="starts_at",
+        lookup_expr="date__lte",
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    partner = django_filters.CharFilter(
+        field_name="partner__name", lookup_expr="icontains", label=_("Partner")
+    )
+    owner = django_filters.ModelChoiceFilter(queryset=User.objects.none(), label=_("Owner"))
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("starts_at", "start"),
+            ("subject", "subject"),
+            ("partner__name", "partner"),
+            ("outcome", "outcome"),
+        ),
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+        self.filters["type"].field.label_from_instance = lambda event_type: event_type.name
+        self.filters["owner"].queryset = User.objects.filter(pk__in=viewer.visible_user_ids).order_by(
+            "last_name", "first_name"
+        )
+
+    def filter_scope(self, queryset, name, value):
+        if value == "mine":
+            return queryset.filter(owner=self.viewer.user)
+        if value == "team":
+            return queryset.filter(owner_id__in=self.viewer.visible_user_ids - {self.viewer.user.pk})
+        return queryset

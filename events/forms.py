@@ -1,0 +1,90 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import User
+from contacts.models import Contact
+from events.models import Event, Outcome
+from partners.models import Partner, PartnerAccount
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class EventForm(forms.ModelForm):
+    """Create or edit an event. The type list is what the user's groups allow (and what may follow)."""
+
+    class Meta:
+        model = Event
+        fields = [
+            "type",
+            "subject",
+            "partner",
+            "contacts",
+            "owner",
+            "participants",
+            "starts_at",
+            "ends_at",
+            "location",
+            "reminder_minutes",
+            "promised_payment_on",
+            "notes",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "promised_payment_on": forms.DateInput(attrs={"type": "date"}),
+            "contacts": forms.SelectMultiple(attrs={"size": 4}),
+            "participants": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, viewer, types, **kwargs):
+        super().__init__(*args, **kwargs)
+        company = viewer.company
+        self.fields["type"].queryset = types
+        self.fields["type"].label_from_instance = lambda event_type: event_type.name
+        visible_partners = PartnerAccount.objects.visible_to(viewer).values("partner_id")
+        self.fields["partner"].queryset = Partner.objects.filter(pk__in=visible_partners).order_by("name")
+        self.fields["contacts"].queryset = Contact.objects.active().filter(partner_id__in=visible_partners)
+        self.fields["contacts"].required = False
+        members = User.objects.filter(
+            memberships__company=company, memberships__is_active=True, is_active=True
+        ).order_by("last_name", "first_name")
+        # The owner is the user or someone they manage; participants may be any colleague.
+        self.fields["owner"].queryset = members.filter(pk__in=viewer.visible_user_ids)
+        self.fields["participants"].queryset = members
+        self.fields["participants"].required = False
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at < starts_at:
+            self.add_error("ends_at", _("The end must not be before the start."))
+        partner, contacts = cleaned.get("partner"), cleaned.get("contacts") or []
+        strangers = [contact for contact in contacts if partner is None or contact.partner_id != partner.pk]
+        if strangers:
+            self.add_error("contacts", _("Pick contacts of the chosen partner only."))
+        event_type = cleaned.get("type")
+        if event_type and event_type.has_place and not cleaned.get("location"):
+            self.add_error("location", _("A %(type)s needs a place.") % {"type": event_type.name})
+        return cleaned
+
+    def event_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("contacts", None)
+        data.pop("participants", None)
+        return data
+
+
+class CloseEventForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[(Outcome.SUCCESSFUL, _("Successful")), (Outcome.UNSUCCESSFUL, _("Unsuccessful"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Closing note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

@@ -1,0 +1,155 @@
+"""Writes on events: create (also as a follow-up), update, close; and the rules around them."""
+
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from companies.models import Company, Membership, User
+from companies.workdays import WorkCalendar
+from events.models import Event, EventKind, EventType, Outcome
+
+
+class EventRuleError(Exception):
+    """An event rule was broken; the message is for the user."""
+
+
+def usable_event_types(membership: Membership | None) -> QuerySet[EventType]:
+    """Active event types the member may use: open to all, or to one of their groups."""
+    types = EventType.objects.filter(is_active=True)
+    if membership is None:
+        return types.none()
+    if membership.user.is_superuser:
+        return types
+    group_ids = list(membership.groups.values_list("pk", flat=True))
+    return types.filter(Q(allowed_groups__isnull=True) | Q(allowed_groups__in=group_ids)).distinct()
+
+
+def follow_up_types(event: Event, membership: Membership | None) -> QuerySet[EventType]:
+    """The types that may follow `event`, among those the member may use."""
+    return usable_event_types(membership).filter(follows_types=event.type)
+
+
+def _check_type(event_type: EventType, membership: Membership | None, follows: Event | None) -> None:
+    if not usable_event_types(membership).filter(pk=event_type.pk).exists():
+        raise EventRuleError(
+            _("Your permission groups may not use the event type “%(type)s”.") % {"type": event_type.name}
+        )
+    if follows is not None and not follows.type.follow_up_types.filter(pk=event_type.pk).exists():
+        raise EventRuleError(
+            _("A “%(type)s” cannot follow a “%(previous)s”.")
+            % {"type": event_type.name, "previous": follows.type.name}
+        )
+
+
+def _after_save(event: Event) -> None:
+    from events.calendar_sync import schedule_google_sync
+
+    schedule_google_sync(event)
+
+
+@transaction.atomic
+def event_create(
+    *,
+    company: Company,
+    membership: Membership | None,
+    created_by: User,
+    type: EventType,
+    owner: User,
+    starts_at: datetime,
+    subject: str,
+    partner=None,
+    contacts=(),
+    participants=(),
+    follows: Event | None = None,
+    **fields,
+) -> Event:
+    """Create an event, as a follow-up of `follows` when given (only the allowed types)."""
+    _check_type(type, membership, follows)
+    if fields.get("reminder_minutes") is None and type.default_reminder_minutes is not None:
+        fields["reminder_minutes"] = type.default_reminder_minutes
+    event = Event.objects.create(
+        company=company,
+        type=type,
+        owner=owner,
+        starts_at=starts_at,
+        subject=subject,
+        partner=partner,
+        follows=follows,
+        created_by=created_by,
+        **fields,
+    )
+    event.contacts.set(contacts)
+    event.participants.set(participants)
+    _after_save(event)
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, contacts=None, participants=None, **fields) -> Event:
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.save()
+    if contacts is not None:
+        event.contacts.set(contacts)
+    if participants is not None:
+        event.participants.set(participants)
+    _after_save(event)
+    return event
+
+
+@transaction.atomic
+def event_close(*, event: Event, outcome: str, note: str, by: User) -> Event:
+    """Close an open event as successful or unsuccessful, with a note."""
+    if outcome not in (Outcome.SUCCESSFUL, Outcome.UNSUCCESSFUL):
+        raise EventRuleError(_("Choose whether it was successful or unsuccessful."))
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if not locked.is_open:
+        raise EventRuleError(_("This event is already closed."))
+    locked.outcome = outcome
+    locked.closing_note = note
+    locked.closed_at = timezone.now()
+    locked.closed_by = by
+    locked.save(update_fields=["outcome", "closing_note", "closed_at", "closed_by", "updated_at"])
+    return locked
+
+
+# Meetings must be closed -------------------------------------------------------------------------
+
+
+def meeting_block_applies(membership: Membership | None) -> bool:
+    """Whether the closing rule applies to this member (the roles are a setting)."""
+    if membership is None:
+        return False
+    roles = set(settings.SALES_ROLES)
+    if not roles:
+        return False
+    names = {group.name for group in membership.groups.all()}
+    return bool(names & roles)
+
+
+def overdue_meetings(*, user: User, company: Company, today: date | None = None) -> list[Event]:
+    """The user's open meetings that ended `MEETING_CLOSE_GRACE_WORKING_DAYS` working days ago or more.
+
+    "Working day" follows the company's country calendar plus its own days off and working days.
+    A meeting that ended on Thursday blocks from Monday with a grace of 2 (Friday is day 1, Monday day 2).
+    """
+    today = today or timezone.localdate()
+    grace = settings.MEETING_CLOSE_GRACE_WORKING_DAYS
+    candidates = list(
+        Event.objects.filter(company=company, owner=user, outcome=Outcome.OPEN, type__kind=EventKind.MEETING)
+        .filter(Q(ends_at__date__lt=today) | Q(ends_at__isnull=True, starts_at__date__lt=today))
+        .select_related("type", "partner")
+        .order_by("starts_at")
+    )
+    if not candidates:
+        return []
+    calendar = WorkCalendar.for_company(company)
+    return [
+        event
+        for event in candidates
+        if calendar.working_days_between(timezone.localdate(event.effective_end), today) >= grace
+    ]

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from events import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("events/", views.event_list, name="list"),
+    path("events/calendar/view/", views.event_calendar, name="calendar"),
+    path("events/new/", views.event_create, name="create"),
+    path("events/overdue/", views.overdue, name="overdue"),
+    path("events/<int:pk>/", views.event_detail, name="detail"),
+    path("events/<int:pk>/edit/", views.event_edit, name="edit"),
+    path("events/<int:pk>/close/", views.event_close, name="close"),
+    path("reminders/", views.reminder_popups, name="reminders"),
+    path(
+        "reminders/<int:pk>/dismiss/", views.reminder_action, {"action": "dismiss"}, name="reminder_dismiss"
+    ),
+    path("reminders/<int:pk>/snooze/", views.reminder_action, {"action": "snooze"}, name="reminder_snooze"),
+]

@@ -1,0 +1,270 @@
+import calendar as pycalendar
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from companies.permissions import function_required, has_function
+from companies.visibility import Viewer
+from events import reminders, services
+from events.filters import EventFilter
+from events.forms import CloseEventForm, EventForm
+from events.models import Event, EventType, ReminderDelivery, ReminderStatus
+
+EVENT_FUNCTIONS = {"view": "events.view_event", "add": "events.add_event", "change": "events.change_event"}
+
+
+def _visible_events(request: HttpRequest):
+    return Event.objects.visible_to(Viewer.for_request(request))
+
+
+def _event_for(request: HttpRequest, pk: int) -> Event:
+    event = (
+        _visible_events(request)
+        .select_related("type", "partner", "owner", "follows__type", "closed_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if event is None:
+        raise Http404(_("No such event in this company."))
+    return event
+
+
+@function_required(EVENT_FUNCTIONS["view"])
+def event_list(request: HttpRequest) -> HttpResponse:
+    viewer = Viewer.for_request(request)
+    data = request.GET.copy()
+    data.setdefault("scope", "mine")
+    queryset = (
+        _visible_events(request).select_related("type", "partner", "owner").order_by("-starts_at", "-pk")
+    )
+    filterset = EventFilter(data, queryset=queryset, viewer=viewer)
+    events = filterset.qs if filterset.is_valid() else queryset.none()
+    page = Paginator(events, 25).get_page(request.GET.get("page"))
+    template = "events/_event_rows.html" if request.htmx else "events/event_list.html"
+    return render(
+        request,
+        template,
+        {"filter": filterset, "page": page, "can_add": has_function(request, EVENT_FUNCTIONS["add"])},
+    )
+
+
+def _parse_day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@function_required(EVENT_FUNCTIONS["view"])
+def event_calendar(request: HttpRequest) -> HttpResponse:
+    """A week or month grid of the events the user can see (own by default)."""
+    view = "month" if request.GET.get("view") == "month" else "week"
+    day = _parse_day(request.GET.get("date"))
+    if view == "week":
+        first = day - timedelta(days=day.weekday())
+        last = first + timedelta(days=6)
+        previous, following = first - timedelta(days=7), first + timedelta(days=7)
+    else:
+        first = day.replace(day=1)
+        last = day.replace(day=pycalendar.monthrange(day.year, day.month)[1])
+        previous = (first - timedelta(days=1)).replace(day=1)
+        following = last + timedelta(days=1)
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+    events = _visible_events(request).filter(starts_at__gte=start, starts_at__lt=end)
+    if request.GET.get("scope") != "all":
+        events = events.filter(owner=request.user)
+    by_day: dict[date, list[Event]] = {}
+    for event in events.select_related("type", "partner").order_by("starts_at"):
+        by_day.setdefault(timezone.localdate(event.starts_at), []).append(event)
+    grid_start = first - timedelta(days=first.weekday())
+    grid_end = last + timedelta(days=6 - last.weekday())
+    weeks, current = [], grid_start
+    while current <= grid_end:
+        weeks.append(
+            [(current + timedelta(days=i), by_day.get(current + timedelta(days=i), [])) for i in range(7)]
+        )
+        current += timedelta(days=7)
+    return render(
+        request,
+        "events/event_calendar.html",
+        {
+            "view": view,
+            "weeks": weeks,
+            "first": first,
+            "last": last,
+            "previous": previous,
+            "following": following,
+            "today": timezone.localdate(),
+            "scope": request.GET.get("scope", "mine"),
+        },
+    )
+
+
+@function_required(EVENT_FUNCTIONS["add"])
+def event_create(request: HttpRequest) -> HttpResponse:
+    viewer = Viewer.for_request(request)
+    follows = None
+    if request.GET.get("follows", "").isdigit():
+        follows = _event_for(request, int(request.GET["follows"]))
+    types = (
+        services.follow_up_types(follows, request.membership)
+        if follows
+        else services.usable_event_types(request.membership)
+    )
+    initial = {"owner": request.user.pk, "starts_at": _next_half_hour()}
+    if follows:
+        initial.update(
+            partner=follows.partner_id,
+            contacts=list(follows.contacts.values_list("pk", flat=True)),
+            subject=follows.subject,
+            location=follows.location,
+        )
+    elif request.GET.get("partner", "").isdigit():
+        initial["partner"] = int(request.GET["partner"])
+    if request.GET.get("type", "").isdigit():
+        initial["type"] = int(request.GET["type"])
+    form = EventForm(request.POST or None, initial=initial, viewer=viewer, types=types)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_create(
+                company=request.company,
+                membership=request.membership,
+                created_by=request.user,
+                follows=follows,
+                contacts=form.cleaned_data["contacts"],
+                participants=form.cleaned_data["participants"],
+                **form.event_fields(),
+            )
+        except services.EventRuleError as error:
+            form.add_error("type", str(error))
+        else:
+            messages.success(request, _("Event saved."))
+            return redirect("events:detail", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "follows": follows})
+
+
+def _next_half_hour() -> datetime:
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    return now + timedelta(minutes=30 - now.minute % 30)
+
+
+@function_required(EVENT_FUNCTIONS["view"])
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk)
+    can_close = event.is_open and (
+        event.owner_id == request.user.pk or has_function(request, "events.close_subordinate_event")
+    )
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "contacts": event.contacts.all(),
+            "participants": event.participants.all(),
+            "follow_ups": event.follow_ups.select_related("type", "owner").order_by("starts_at"),
+            "next_types": services.follow_up_types(event, request.membership),
+            "close_form": CloseEventForm() if can_close else None,
+            "can_edit": has_function(request, EVENT_FUNCTIONS["change"]),
+            "can_add": has_function(request, EVENT_FUNCTIONS["add"]),
+        },
+    )
+
+
+@function_required(EVENT_FUNCTIONS["change"])
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk)
+    viewer = Viewer.for_request(request)
+    usable = services.usable_event_types(request.membership).values("pk")
+    types = EventType.objects.filter(Q(pk__in=usable) | Q(pk=event.type_id))
+    form = EventForm(request.POST or None, instance=event, viewer=viewer, types=types)
+    if request.method == "POST" and form.is_valid():
+        services.event_update(
+            event=event,
+            contacts=form.cleaned_data["contacts"],
+            participants=form.cleaned_data["participants"],
+            **form.event_fields(),
+        )
+        messages.success(request, _("Event saved."))
+        return redirect("events:detail", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "event": event})
+
+
+@require_POST
+@function_required(EVENT_FUNCTIONS["view"])
+def event_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close an event. Owners close their own; closing a subordinate's needs its own function."""
+    event = _event_for(request, pk)
+    if event.owner_id != request.user.pk and not has_function(request, "events.close_subordinate_event"):
+        raise Http404(_("No such event in this company."))
+    form = CloseEventForm(request.POST)
+    back = request.POST.get("back") == "overdue"
+    if form.is_valid():
+        try:
+            services.event_close(
+                event=event,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except services.EventRuleError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("%(event)s closed.") % {"event": event})
+            if back and services.overdue_meetings(user=request.user, company=request.company):
+                return redirect("events:overdue")
+            return redirect("events:detail", pk=event.pk) if not back else redirect("home")
+    for errors in form.errors.values():
+        for text in errors:
+            messages.error(request, text)
+    return redirect("events:overdue" if back else "events:detail", **({} if back else {"pk": event.pk}))
+
+
+def overdue(request: HttpRequest) -> HttpResponse:
+    """The page a blocked sales user is sent to: close each overdue meeting to go on."""
+    if not request.user.is_authenticated or request.company is None:
+        return redirect("login")
+    meetings = services.overdue_meetings(user=request.user, company=request.company)
+    return render(
+        request,
+        "events/overdue.html",
+        {"meetings": meetings, "form": CloseEventForm()},
+    )
+
+
+def reminder_popups(request: HttpRequest) -> HttpResponse:
+    """Polled by every open page (htmx, every few seconds): the reminders due for the user now."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    popups = list(reminders.due_popups(request.user))
+    ReminderDelivery.objects.filter(pk__in=[p.pk for p in popups], status=ReminderStatus.PENDING).update(
+        status=ReminderStatus.SHOWN
+    )
+    return render(request, "events/_reminder_popups.html", {"popups": popups})
+
+
+@require_POST
+def reminder_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("login")
+    delivery = ReminderDelivery.objects.filter(pk=pk, user=request.user).first()
+    if delivery is None:
+        raise Http404
+    if action == "snooze":
+        reminders.reminder_snooze(delivery)
+    else:
+        reminders.reminder_dismiss(delivery)
+    if request.htmx:
+        return reminder_popups(request)
+    return redirect(request.POST.get("next") if url_has_allowed_host_and_scheme(
+        request.POST.get("next"), allowed_hosts={request.get_host()}
+    ) else "home")  # fmt: skip
