@@ -39,9 +39,9 @@ class NextEventDisciplineTests(TestCase):
         )
 
     def run_on(self, day: date) -> int:
-        with time_machine.travel(datetime(day.year, day.month, day.day, 5, 30, tzinfo=BUDAPEST), tick=False):
-            with self.captureOnCommitCallbacks(execute=True):
-                return take_away_neglected_partners(today=day)
+        moment = datetime(day.year, day.month, day.day, 5, 30, tzinfo=BUDAPEST)
+        with time_machine.travel(moment, tick=False), self.captureOnCommitCallbacks(execute=True):
+            return take_away_neglected_partners(today=day)
 
     def test_home_page_lists_partners_without_next_event(self):
         self.client.force_login(self.seller)
