@@ -103,7 +103,7 @@ def build_feed(user, company) -> bytes:
         calendar.add("x-wr-calname", f"CRM · {company.name} · {user}")
         calendar.add("x-wr-timezone", settings.TIME_ZONE)
         calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", REFRESH_INTERVAL)
+        calendar.add("x-published-ttl", "PT15M")  # Outlook's refresh hint (a plain duration text)
         for event in feed_events(user, company):
             calendar.add_component(_vevent(event, host, now))
     return calendar.to_ical()

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from events import views
 
@@ -18,3 +18,6 @@ urlpatterns = [
     ),
     path("reminders/<int:pk>/snooze/", views.reminder_action, {"action": "snooze"}, name="reminder_snooze"),
 ]
+
+# Google Calendar connection and the iCalendar feed (events/views_calendar.py).
+urlpatterns += [path("", include("events.urls_calendar"))]

@@ -27,6 +27,7 @@ from tests.factories import (
 PUBLIC_URLS = {
     "password_reset_confirm": "token link from the reset e-mail; no company data",
     "set_language": "takes no id",
+    "events:ics_feed": "secret-token subscription URL, no login; unknown or revoked token gives 404",
     "partners:adopt": "the shared partner master: starts the user's own company's account, shows no company data",
 }
 PUBLIC_PREFIXES = {

@@ -53,7 +53,9 @@ class FakeGoogle:
     def __post_init__(self):
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     # -- control -------------------------------------------------------
     def start(self) -> "FakeGoogle":
@@ -100,7 +102,7 @@ def _handler_for(google: FakeGoogle):
     class Handler(BaseHTTPRequestHandler):
         server_version = "FakeGoogle/1.0"
 
-        def log_message(self, format, *args):  # noqa: A002 - keep test output quiet
+        def log_message(self, format, *args):  # keep test output quiet
             return
 
         # -- plumbing --------------------------------------------------
@@ -161,7 +163,7 @@ def _handler_for(google: FakeGoogle):
                 return self._calendar(segments[1], segments[3] if len(segments) > 3 else None, body)
             return self._error(404, "notFound", "Not Found")
 
-        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle  # noqa: N815
+        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle
 
         # -- OAuth -----------------------------------------------------
         def _token(self, form: dict) -> None:

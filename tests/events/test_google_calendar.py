@@ -1,6 +1,6 @@
 """Google Calendar sync through the real google-api-python-client, against a local fake Google."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -46,7 +46,6 @@ def google_settings(settings, google, monkeypatch):
     settings.GOOGLE_OAUTH_TOKEN_URI = google.url + "token"
     settings.GOOGLE_OAUTH_REVOKE_URI = google.url + "revoke"
     settings.CRM_BASE_URL = "https://crm.example.com"
-    settings.ROOT_URLCONF = "tests.events.calendar_urls"
     # The local token endpoint speaks plain http.
     monkeypatch.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
     return settings
@@ -64,7 +63,14 @@ def user(company):
 
 @pytest.fixture
 def meeting_type():
-    return EventType.objects.create(code="gc-meeting", name_en="Meeting", kind=EventKind.MEETING, has_place=True)
+    return EventType.objects.create(
+        code="gc-meeting", name_en="Meeting", kind=EventKind.MEETING, has_place=True
+    )
+
+
+def utc_now() -> datetime:
+    """Naive UTC, as google-auth keeps credential expiry."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def connect(google: FakeGoogle, user, *, expiry=None) -> GoogleCalendarConnection:
@@ -78,7 +84,7 @@ def connect(google: FakeGoogle, user, *, expiry=None) -> GoogleCalendarConnectio
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         scopes=calendar_sync.SCOPES,
-        expiry=expiry or (datetime.utcnow() + timedelta(hours=1)),  # noqa: DTZ003 - google-auth wants naive UTC
+        expiry=expiry or utc_now() + timedelta(hours=1),
     )
     return GoogleCalendarConnection.objects.create(
         user=user,
@@ -177,7 +183,9 @@ def test_deleting_an_event_already_gone_in_google_is_fine(google, synced, user):
     assert GoogleCalendarConnection.objects.get(user=user).status == GoogleConnectionStatus.ACTIVE
 
 
-def test_event_deleted_in_google_is_created_again_on_update(google, synced, user, django_capture_on_commit_callbacks):
+def test_event_deleted_in_google_is_created_again_on_update(
+    google, synced, user, django_capture_on_commit_callbacks
+):
     google.events.clear()
     synced.subject = "Contract signing, new date"
     save_and_sync(synced, django_capture_on_commit_callbacks)
@@ -215,7 +223,9 @@ def test_participants_get_a_copy_and_calls_are_not_synced(
     assert len(google.live_events()) == 1
 
 
-def test_users_without_a_connection_are_left_alone(google, company, user, meeting_type, django_capture_on_commit_callbacks):
+def test_users_without_a_connection_are_left_alone(
+    google, company, user, meeting_type, django_capture_on_commit_callbacks
+):
     save_and_sync(make_meeting(company, user, meeting_type), django_capture_on_commit_callbacks)
     assert google.requests == []
 
@@ -304,7 +314,7 @@ def test_credentials_are_stored_encrypted(google, user):
 def test_expired_credentials_are_refreshed_and_stored_again(
     google, company, user, meeting_type, django_capture_on_commit_callbacks
 ):
-    connection = connect(google, user, expiry=datetime.utcnow() - timedelta(minutes=5))  # noqa: DTZ003
+    connection = connect(google, user, expiry=utc_now() - timedelta(minutes=5))
     old_token = calendar_sync.decrypt_credentials(connection.encrypted_credentials).token
     save_and_sync(make_meeting(company, user, meeting_type), django_capture_on_commit_callbacks)
 
@@ -374,17 +384,22 @@ def test_refused_consent_shows_a_message(google, client, user):
 def test_a_rejected_code_shows_a_message(google, client, user):
     client.force_login(user)
     state = parse_qs(urlsplit(client.post(reverse("events:google_connect"))["Location"]).query)["state"][0]
-    response = client.get(reverse("events:google_callback"), {"code": "bad-code", "state": state}, follow=True)
+    response = client.get(
+        reverse("events:google_callback"), {"code": "bad-code", "state": state}, follow=True
+    )
     assert not GoogleCalendarConnection.objects.exists()
     assert "Google did not accept the authorisation" in response.content.decode()
 
 
-def test_connecting_copies_upcoming_meetings(google, client, company, user, meeting_type):
+def test_connecting_copies_upcoming_meetings(
+    google, client, company, user, meeting_type, django_capture_on_commit_callbacks
+):
     event = make_meeting(company, user, meeting_type, starts_at=timezone.now() + timedelta(days=3))
     make_meeting(company, user, meeting_type, starts_at=timezone.now() - timedelta(days=30))
     client.force_login(user)
     state = parse_qs(urlsplit(client.post(reverse("events:google_connect"))["Location"]).query)["state"][0]
-    client.get(reverse("events:google_callback"), {"code": "4/good-code", "state": state})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(reverse("events:google_callback"), {"code": "4/good-code", "state": state})
     assert list(GoogleEventLink.objects.values_list("event_id", flat=True)) == [event.pk]
 
 

@@ -19,7 +19,6 @@ BUDAPEST = ZoneInfo("Europe/Budapest")
 
 @pytest.fixture(autouse=True)
 def calendar_urls(settings):
-    settings.ROOT_URLCONF = "tests.events.calendar_urls"
     settings.CRM_BASE_URL = "https://crm.example.com"
 
 
@@ -69,7 +68,12 @@ def test_the_feed_parses_back_with_the_visible_events(client, company, user, mee
         reminder_minutes=30,
     )
     closed = event(
-        company, user, meeting_type, subject="Done", starts_at=starts - timedelta(days=3), outcome=Outcome.SUCCESSFUL
+        company,
+        user,
+        meeting_type,
+        subject="Done",
+        starts_at=starts - timedelta(days=3),
+        outcome=Outcome.SUCCESSFUL,
     )
     event(company, user, meeting_type, subject="Long ago", starts_at=timezone.now() - timedelta(days=40))
     stranger = member(company)
@@ -87,6 +91,7 @@ def test_the_feed_parses_back_with_the_visible_events(client, company, user, mee
     assert str(calendar["VERSION"]) == "2.0"
     assert calendar["PRODID"]
     assert "Alfa Kft." in str(calendar["X-WR-CALNAME"])
+    assert str(calendar["X-PUBLISHED-TTL"]) == "PT15M"
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
     assert set(events) == {f"crm-event-{mine.pk}@crm.example.com", f"crm-event-{closed.pk}@crm.example.com"}
 
