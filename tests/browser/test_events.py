@@ -54,7 +54,9 @@ def test_blocked_user_is_led_to_close_the_meeting(live_server, page: Page):
 def test_reminder_pops_up_without_reload(live_server, page: Page):
     company = CompanyFactory(name="Alfa Kft.")
     owner = member(company, *FUNCTIONS, username="reminded")
-    partner = PartnerAccountFactory(company=company, owner=owner, partner=PartnerFactory(name="Tisza Kft.")).partner
+    partner = PartnerAccountFactory(
+        company=company, owner=owner, partner=PartnerFactory(name="Tisza Kft.")
+    ).partner
     log_in(page, live_server, "reminded", "/partners/")
     expect(page.get_by_role("heading", name="Partners")).to_be_visible()
     page.evaluate("window.__notReloaded = true")

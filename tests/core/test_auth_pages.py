@@ -3,7 +3,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from django.core import mail
 from django.core.management import call_command
 from django.test import TestCase, override_settings
@@ -103,7 +102,9 @@ def test_committed_translations_are_complete():
         assert not _untranslated(po), f"{language}: untranslated or fuzzy: {_untranslated(po)[:10]}"
 
 
-@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed (./test installs it)")
+@pytest.mark.skipif(
+    shutil.which("xgettext") is None, reason="GNU gettext is not installed (./test installs it)"
+)
 def test_every_ui_string_in_the_code_is_translated(tmp_path, monkeypatch):
     """Extract the strings from the code now and check both languages translate every one."""
     # makemessages writes next to any "locale" folder it sees, so it runs in a scratch tree that
