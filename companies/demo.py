@@ -7,7 +7,7 @@ from companies.models import Company, Department, Membership, SupervisorEdge, Us
 DEMO_PASSWORD = "demo-Pass-2026"
 
 CONTACT_FUNCTIONS = ["contacts.view_contact", "contacts.add_contact", "contacts.change_contact"]
-EVENT_FUNCTIONS = ["events.view_event", "events.add_event", "events.change_event"]
+EVENT_FUNCTIONS = ["events.view_event", "events.add_event", "events.change_event", "events.delete_event"]
 GDPR_FUNCTIONS = ["contacts.export_contact_data", "contacts.anonymise_contact"]
 
 GROUPS: dict[str, list[str]] = {

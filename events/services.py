@@ -153,3 +153,12 @@ def overdue_meetings(*, user: User, company: Company, today: date | None = None)
         for event in candidates
         if calendar.working_days_between(timezone.localdate(event.effective_end), today) >= grace
     ]
+
+
+@transaction.atomic
+def event_delete(*, event: Event) -> None:
+    """Delete an event; its Google copies are removed after commit. Follow-ups keep their place."""
+    from events.calendar_sync import schedule_google_delete
+
+    schedule_google_delete(event)
+    event.delete()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="detail"),
     path("events/<int:pk>/edit/", views.event_edit, name="edit"),
     path("events/<int:pk>/close/", views.event_close, name="close"),
+    path("events/<int:pk>/delete/", views.event_delete, name="delete"),
     path("reminders/", views.reminder_popups, name="reminders"),
     path(
         "reminders/<int:pk>/dismiss/", views.reminder_action, {"action": "dismiss"}, name="reminder_dismiss"

@@ -176,6 +176,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "close_form": CloseEventForm() if can_close else None,
             "can_edit": has_function(request, EVENT_FUNCTIONS["change"]),
             "can_add": has_function(request, EVENT_FUNCTIONS["add"]),
+            "can_delete": has_function(request, "events.delete_event"),
         },
     )
 
@@ -268,3 +269,13 @@ def reminder_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect(request.POST.get("next") if url_has_allowed_host_and_scheme(
         request.POST.get("next"), allowed_hosts={request.get_host()}
     ) else "home")  # fmt: skip
+
+
+@function_required("events.delete_event")
+def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event_for(request, pk)
+    if request.method == "POST":
+        services.event_delete(event=event)
+        messages.success(request, _("Event deleted."))
+        return redirect("events:list")
+    return render(request, "events/event_confirm_delete.html", {"event": event})

@@ -93,6 +93,7 @@ OBJECT_URLS: dict[str, tuple[Callable, str]] = {
     "events:detail": (_event, "get"),
     "events:edit": (_event, "get"),
     "events:close": (_event, "post"),
+    "events:delete": (_event, "get"),
     "events:reminder_dismiss": (_reminder, "post"),
     "events:reminder_snooze": (_reminder, "post"),
 }

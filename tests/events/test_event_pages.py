@@ -113,3 +113,18 @@ class EventListTests(TestCase):
         self.assertContains(month, "Seller meeting")
         self.assertNotContains(month, "Stranger call")
         self.assertEqual(self.client.get("/events/calendar/view/?date=garbage&view=<x>").status_code, 200)
+
+
+class EventDeleteTests(TestCase):
+    def test_delete_asks_first_and_needs_the_function(self):
+        company = CompanyFactory()
+        owner = member(company, *FUNCTIONS, "events.delete_event")
+        plain = member(company, *FUNCTIONS)
+        supervise(company, plain, owner)
+        event = EventFactory(company=company, owner=owner, subject="To go")
+        self.client.force_login(plain)
+        self.assertEqual(self.client.post(f"/events/{event.pk}/delete/").status_code, 403)
+        self.client.force_login(owner)
+        self.assertContains(self.client.get(f"/events/{event.pk}/delete/"), "cannot be undone")
+        self.assertRedirects(self.client.post(f"/events/{event.pk}/delete/"), "/events/")
+        self.assertFalse(type(event).objects.filter(pk=event.pk).exists())
