@@ -8,6 +8,11 @@ DEMO_PASSWORD = "demo-Pass-2026"
 
 CONTACT_FUNCTIONS = ["contacts.view_contact", "contacts.add_contact", "contacts.change_contact"]
 EVENT_FUNCTIONS = ["events.view_event", "events.add_event", "events.change_event", "events.delete_event"]
+COMMUNICATION_FUNCTIONS = [
+    f"communications.{action}_{model}"
+    for model in ("thread", "communication", "task")
+    for action in ("view", "add", "change")
+]
 GDPR_FUNCTIONS = ["contacts.export_contact_data", "contacts.anonymise_contact"]
 
 GROUPS: dict[str, list[str]] = {
@@ -17,6 +22,7 @@ GROUPS: dict[str, list[str]] = {
         "partners.change_partner",
         *CONTACT_FUNCTIONS,
         *EVENT_FUNCTIONS,
+        *COMMUNICATION_FUNCTIONS,
     ],
     "Sales managers": [
         "partners.view_partner",
@@ -26,6 +32,7 @@ GROUPS: dict[str, list[str]] = {
         *CONTACT_FUNCTIONS,
         *EVENT_FUNCTIONS,
         "events.close_subordinate_event",
+        *COMMUNICATION_FUNCTIONS,
     ],
     "Finance": [
         "partners.view_partner",
@@ -33,6 +40,7 @@ GROUPS: dict[str, list[str]] = {
         "partners.export_partners",
         "contacts.view_contact",
         *EVENT_FUNCTIONS,
+        *COMMUNICATION_FUNCTIONS,
     ],
     "Company admins": [
         "companies.manage_hierarchy",
@@ -48,6 +56,7 @@ GROUPS: dict[str, list[str]] = {
         *EVENT_FUNCTIONS,
         "events.close_subordinate_event",
         "events.configure_event_types",
+        *COMMUNICATION_FUNCTIONS,
     ],
 }
 

@@ -45,6 +45,11 @@ class User(AbstractUser):
     companies = models.ManyToManyField(
         Company, through="Membership", related_name="users", verbose_name=_("companies")
     )
+    email_notifications = models.BooleanField(
+        _("e-mail me mentions and assignments"),
+        default=False,
+        help_text=_("Besides the bell in the app, also send an e-mail when someone mentions or assigns you."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -19,7 +19,16 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-CRM_APP_LABELS = ("companies", "partners", "contacts", "events", "receivables", "erp_sync")
+CRM_APP_LABELS = (
+    "companies",
+    "partners",
+    "contacts",
+    "events",
+    "orders",
+    "communications",
+    "receivables",
+    "erp_sync",
+)
 
 
 def crm_functions() -> QuerySet[Permission]:

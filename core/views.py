@@ -1,7 +1,9 @@
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from communications.models import Task
 from companies.hierarchy import subordinate_ids
 from companies.models import User
 from companies.permissions import member_required
@@ -27,8 +29,20 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("type", "partner")
         .order_by("starts_at")[:10]
     )
+    open_tasks = (
+        Task.objects.filter(company=company, assignee=request.user)
+        .open()
+        .select_related("thread", "partner")
+        .order_by(F("deadline").asc(nulls_last=True), "pk")[:20]
+    )
     return render(
         request,
         "core/home.html",
-        {"team": team, "team_size": len(below), "without_next": without_next, "upcoming": upcoming},
+        {
+            "team": team,
+            "team_size": len(below),
+            "without_next": without_next,
+            "upcoming": upcoming,
+            "open_tasks": open_tasks,
+        },
     )

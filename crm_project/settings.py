@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "partners",
     "contacts",
     "events",
+    "orders",
+    "communications",
     "receivables",
     "erp_sync",
 ]
@@ -258,3 +260,37 @@ GOOGLE_OAUTH_REVOKE_URI = env.str("GOOGLE_OAUTH_REVOKE_URI", default="https://oa
 # Encrypts stored OAuth tokens (Fernet). Set it explicitly in production: when empty it is derived from
 # SECRET_KEY, and changing SECRET_KEY would then make stored tokens unreadable.
 CRM_ENCRYPTION_KEY = env.str("CRM_ENCRYPTION_KEY", default="")
+
+# Attachments: size limit and allowed types (file name extensions).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+ATTACHMENT_ALLOWED_EXTENSIONS = set(
+    env.list(
+        "ATTACHMENT_ALLOWED_EXTENSIONS",
+        default=[
+            "pdf",
+            "doc",
+            "docx",
+            "xls",
+            "xlsx",
+            "ppt",
+            "pptx",
+            "odt",
+            "ods",
+            "txt",
+            "csv",
+            "rtf",
+            "png",
+            "jpg",
+            "jpeg",
+            "gif",
+            "webp",
+            "zip",
+            "eml",
+            "msg",
+            "xml",
+            "html",
+            "svg",
+        ],
+    )
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)

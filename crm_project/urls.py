@@ -13,6 +13,8 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("", include("contacts.urls")),
     path("", include("events.urls")),
+    path("", include("communications.urls")),
+    path("", include("orders.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -49,7 +49,7 @@ class EventType(models.Model):
         verbose_name=_("may be followed by"),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(_("position in lists"), default=0)
 
     class Meta:
         verbose_name = _("event type")
@@ -135,6 +135,14 @@ class Event(models.Model):
         verbose_name=_("follows"),
     )
     reminder_minutes = models.PositiveIntegerField(_("reminder (minutes before)"), null=True, blank=True)
+    thread = models.ForeignKey(
+        "communications.Thread",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("thread"),
+    )
     promised_payment_on = models.DateField(_("promised payment date"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

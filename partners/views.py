@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from companies.permissions import function_required, has_function
 from companies.visibility import Viewer
 from events.models import Event
-from partners import services
+from partners import counterparty, services
 from partners.clients import bisnode
 from partners.filters import PartnerAccountFilter
 from partners.forms import MASTER_FIELDS, PartnerAccountForm, PartnerForm
@@ -41,6 +41,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "can_export": has_function(request, "partners.export_partners"),
             "can_add": has_function(request, "partners.add_partner"),
+            "can_promote": has_function(request, "partners.promote_counterparty"),
         },
     )
 
@@ -197,3 +198,45 @@ def partner_adopt(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("partners:detail", pk=partner.pk)
     already = PartnerAccount.objects.filter(company=request.company, partner=partner).exists()
     return render(request, "partners/partner_adopt.html", {"partner": partner, "already": already})
+
+
+@function_required("partners.promote_counterparty")
+def counterparty_list(request: HttpRequest) -> HttpResponse:
+    """Free-text counterparties waiting to become partners."""
+    query = request.GET.get("q", "").strip()[:100]
+    entries = counterparty.free_text_counterparties(request.company, query)
+    page = Paginator(entries, 25).get_page(request.GET.get("page"))
+    partners = Partner.objects.filter(pk__in=_visible_accounts(request).values("partner_id")).order_by("name")
+    return render(
+        request, "partners/counterparty_list.html", {"page": page, "query": query, "partners": partners}
+    )
+
+
+@function_required("partners.promote_counterparty")
+def counterparty_promote(request: HttpRequest) -> HttpResponse:
+    """Link the records carrying a free-text counterparty to an existing partner, or create one from it."""
+    if request.method != "POST":
+        return redirect("partners:counterparties")
+    text = request.POST.get("text", "").strip()[:255]
+    if not text:
+        messages.error(request, _("Choose a counterparty to promote."))
+        return redirect("partners:counterparties")
+    partner_id = request.POST.get("partner", "")
+    if partner_id.isdigit():
+        partner = Partner.objects.filter(
+            pk=int(partner_id), pk__in=_visible_accounts(request).values("partner_id")
+        ).first()
+        if partner is None:
+            raise Http404(_("No such partner in this company."))
+    else:
+        account = services.partner_create(
+            company=request.company, owner=request.user, master={"name": text}, seat={}
+        )
+        partner = account.partner
+    linked = counterparty.counterparty_promote(company=request.company, text=text, partner=partner)
+    messages.success(
+        request,
+        _("“%(text)s” is now the partner %(partner)s: %(count)d records linked.")
+        % {"text": text, "partner": partner.name, "count": linked},
+    )
+    return redirect("partners:detail", pk=partner.pk)

@@ -15,6 +15,9 @@ def pytest_configure(config):
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.LANGUAGE_CODE = "en"
+    import tempfile
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="crm-test-media-")
 
 
 @pytest.fixture(autouse=True)

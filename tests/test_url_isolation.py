@@ -28,6 +28,7 @@ PUBLIC_URLS = {
     "password_reset_confirm": "token link from the reset e-mail; no company data",
     "set_language": "takes no id",
     "events:ics_feed": "secret-token subscription URL, no login; unknown or revoked token gives 404",
+    "orders:product": "products are a catalogue shared by every company; the page shows only the viewer's mentions",
     "partners:adopt": "the shared partner master: starts the user's own company's account, shows no company data",
 }
 PUBLIC_PREFIXES = {
@@ -77,6 +78,51 @@ def _reminder(company, b_user):
     return {"pk": ReminderDelivery.objects.create(event=event, user=b_user, due_at=timezone.now()).pk}
 
 
+def _thread(company, b_user):
+    from tests.communications import factories
+
+    return {"pk": factories.thread(company, b_user).pk}
+
+
+def _communication(company, b_user):
+    from tests.communications import factories
+
+    return {"pk": factories.communication(company, b_user).pk}
+
+
+def _task(company, b_user):
+    from tests.communications import factories
+
+    return {"pk": factories.task(company, b_user).pk}
+
+
+def _attachment(company, b_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.communications import factories
+
+    item = factories.communication(company, b_user, files=[SimpleUploadedFile("a.pdf", b"%PDF")])
+    return {"pk": item.attachments.get().pk}
+
+
+def _notification(company, b_user):
+    from communications.models import Notification
+
+    return {"pk": Notification.objects.create(recipient=b_user, company=company, verb="assign", text="x").pk}
+
+
+def _order(company, b_user):
+    from datetime import date
+
+    from orders.models import Order
+
+    return {
+        "pk": Order.objects.create(
+            company=company, number="SO-1", kind="customer", ordered_on=date(2026, 1, 1)
+        ).pk
+    }
+
+
 # url name -> (factory returning kwargs for company B's object, HTTP method)
 OBJECT_URLS: dict[str, tuple[Callable, str]] = {
     "companies:person": (_person, "get"),
@@ -96,6 +142,16 @@ OBJECT_URLS: dict[str, tuple[Callable, str]] = {
     "events:delete": (_event, "get"),
     "events:reminder_dismiss": (_reminder, "post"),
     "events:reminder_snooze": (_reminder, "post"),
+    "communications:thread": (_thread, "get"),
+    "communications:thread_edit": (_thread, "get"),
+    "communications:communication": (_communication, "get"),
+    "communications:communication_edit": (_communication, "get"),
+    "communications:copy_to_task": (_communication, "post"),
+    "communications:task": (_task, "get"),
+    "communications:task_edit": (_task, "get"),
+    "communications:attachment": (_attachment, "get"),
+    "communications:notification_open": (_notification, "post"),
+    "orders:detail": (_order, "get"),
 }
 
 

@@ -17,7 +17,7 @@ BUDAPEST = ZoneInfo("Europe/Budapest")
 class ReminderTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.company = CompanyFactory()
+        cls.company = CompanyFactory(language="en")
         cls.owner = member(cls.company, "events.view_event", email="owner@example.com")
         cls.guest = member(cls.company, "events.view_event", email="guest@example.com")
         cls.meeting_type = EventTypeFactory(code="meeting", kind="meeting")

@@ -1,9 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from communications import demo as communications_demo
 from companies import demo as companies_demo
 from contacts import demo as contacts_demo
 from events import demo as events_demo
+from orders import demo as orders_demo
 from partners import demo as partners_demo
 
 
@@ -16,6 +18,8 @@ class Command(BaseCommand):
         partners_demo.seed(companies)
         contacts_demo.seed(companies)
         events_demo.seed(companies)
+        orders_demo.seed(companies)
+        communications_demo.seed(companies)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data is in place. Logins (password for all: {companies_demo.DEMO_PASSWORD}):"

@@ -1,0 +1,160 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from communications.attachments import validate_upload
+from communications.models import Communication, Task, Thread
+from companies.models import User
+from contacts.models import Contact
+from events.forms import DateTimeInput
+from partners.models import Partner, PartnerAccount
+
+MENTION_ATTRS = {
+    "rows": 6,
+    "data-mentions": "",
+    "data-mention-url": reverse_lazy("communications:mention_search"),
+}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked for size and type."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        cleaned = [super(MultipleFileField, self).clean(item, initial) for item in files]
+        errors = []
+        for upload in cleaned:
+            try:
+                validate_upload(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+class CounterpartyFormMixin:
+    """Partner from the master (visible in the company) or a free-text counterparty."""
+
+    def setup_counterparty(self, viewer) -> None:
+        visible = PartnerAccount.objects.visible_to(viewer).values("partner_id")
+        self.fields["partner"].queryset = Partner.objects.filter(pk__in=visible).order_by("name")
+        self.fields["partner"].required = False
+
+    def clean_counterparty(self, cleaned: dict) -> None:
+        if cleaned.get("partner") and cleaned.get("counterparty_text"):
+            cleaned["counterparty_text"] = ""
+
+
+class ThreadForm(CounterpartyFormMixin, forms.ModelForm):
+    class Meta:
+        model = Thread
+        fields = ["subject", "partner", "counterparty_text", "description"]
+        widgets = {"description": forms.Textarea(attrs=MENTION_ATTRS)}
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_counterparty(viewer)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_counterparty(cleaned)
+        return cleaned
+
+
+class ItemForm(CounterpartyFormMixin, forms.ModelForm):
+    """Shared by communications and tasks: thread choice, counterparty, assignee, files."""
+
+    new_thread_subject = forms.CharField(
+        label=_("…or start a new thread"),
+        max_length=255,
+        required=False,
+        help_text=_("Leave both empty to start a new thread named after the subject."),
+    )
+    files = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_counterparty(viewer)
+        self.fields["thread"].queryset = Thread.objects.visible_to(viewer).order_by("-created_at")
+        self.fields["thread"].required = False
+        members = User.objects.filter(
+            memberships__company=viewer.company, memberships__is_active=True, is_active=True
+        ).order_by("last_name", "first_name")
+        self.fields["assignee"].queryset = members
+        if "contact" in self.fields:
+            visible = PartnerAccount.objects.visible_to(viewer).values("partner_id")
+            self.fields["contact"].queryset = Contact.objects.active().filter(partner_id__in=visible)
+        if self.instance.pk:
+            del self.fields["new_thread_subject"]
+            self.fields["thread"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_counterparty(cleaned)
+        contact = cleaned.get("contact")
+        if contact and cleaned.get("partner") and contact.partner_id != cleaned["partner"].pk:
+            self.add_error("contact", _("This person is a contact of another partner."))
+        return cleaned
+
+    def item_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("files", None)
+        if self.instance.pk:
+            data.pop("new_thread_subject", None)
+        return data
+
+
+class CommunicationForm(ItemForm):
+    class Meta:
+        model = Communication
+        fields = [
+            "direction",
+            "channel",
+            "thread",
+            "new_thread_subject",
+            "partner",
+            "counterparty_text",
+            "contact",
+            "subject",
+            "description",
+            "assignee",
+            "status",
+            "files",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs=MENTION_ATTRS),
+            "direction": forms.RadioSelect,
+        }
+
+
+class TaskForm(ItemForm):
+    class Meta:
+        model = Task
+        fields = [
+            "thread",
+            "new_thread_subject",
+            "partner",
+            "counterparty_text",
+            "subject",
+            "description",
+            "assignee",
+            "deadline",
+            "status",
+            "files",
+        ]
+        widgets = {"description": forms.Textarea(attrs=MENTION_ATTRS), "deadline": DateTimeInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]

@@ -1,0 +1,209 @@
+"""@mentions and #mentions in descriptions.
+
+A mention is written into the text as a token, `@[Anna Kiss](user:12)` or `#[Duna Zrt.](partner:5)`,
+which the editor inserts from the suggestions. The token keeps the object's kind and id, so the
+rendered link always shows the object's current name (it survives renames); the label in the
+token is only a fallback for objects that are gone. Descriptions are plain text: rendering escapes
+everything, turns tokens into links, and nh3 cleans the result as a second guard.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+import nh3
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from communications.models import Mention
+from companies.models import Company, Department, Membership, User
+
+TOKEN_RE = re.compile(
+    r"([@#])\[([^\]\n]{1,200})\]\((user|department|partner|product|order|thread|task):(\d{1,18})\)"
+)
+PEOPLE_KINDS = ("user", "department")
+OBJECT_KINDS = ("partner", "product", "order", "thread", "task")
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str
+    pk: int
+
+
+def parse(text: str) -> list[Target]:
+    """Targets in the order they appear, each once."""
+    seen: dict[Target, None] = {}
+    for match in TOKEN_RE.finditer(text or ""):
+        seen.setdefault(Target(match.group(3), int(match.group(4))), None)
+    return list(seen)
+
+
+def _models():
+    from communications.models import Task, Thread
+    from orders.models import Order, Product
+    from partners.models import Partner
+
+    return {
+        "user": User,
+        "department": Department,
+        "partner": Partner,
+        "product": Product,
+        "order": Order,
+        "thread": Thread,
+        "task": Task,
+    }
+
+
+def resolve(targets: list[Target], company: Company) -> dict[Target, object]:
+    """Load the mentioned objects that exist and belong to the company (one query per kind)."""
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for target in targets:
+        by_kind[target.kind].add(target.pk)
+    models = _models()
+    found: dict[Target, object] = {}
+    for kind, ids in by_kind.items():
+        queryset = models[kind].objects.filter(pk__in=ids)
+        if kind == "user":
+            queryset = queryset.filter(memberships__company=company)
+        elif kind in ("department", "order", "thread", "task"):
+            queryset = queryset.filter(company=company)
+        for obj in queryset:
+            found[Target(kind, obj.pk)] = obj
+    return found
+
+
+def url_for(kind: str, obj) -> str:
+    if kind == "user":
+        return reverse("companies:person", args=[obj.pk])
+    if kind == "department":
+        return reverse("companies:department", args=[obj.pk])
+    if kind == "partner":
+        return reverse("partners:detail", args=[obj.pk])
+    return obj.get_absolute_url()
+
+
+def label_for(kind: str, obj) -> str:
+    if kind == "partner":
+        return obj.name
+    if kind == "department":
+        return obj.name
+    return str(obj)
+
+
+def render(text: str, company: Company | None) -> SafeString:
+    """The description as safe HTML: escaped text, line breaks, mention links with current names."""
+    if not text:
+        return mark_safe("")  # noqa: S308 (empty string)
+    found = resolve(parse(text), company) if company is not None else {}
+    parts, position = [], 0
+    for match in TOKEN_RE.finditer(text):
+        parts.append(escape(text[position : match.start()]))
+        trigger, label, kind, pk = match.group(1), match.group(2), match.group(3), int(match.group(4))
+        obj = found.get(Target(kind, pk))
+        if obj is None:
+            parts.append(escape(f"{trigger}{label}"))
+        else:
+            parts.append(
+                format_html(
+                    '<a href="{}" class="mention mention-{}">{}{}</a>',
+                    url_for(kind, obj),
+                    kind,
+                    trigger,
+                    label_for(kind, obj),
+                )
+            )
+        position = match.end()
+    parts.append(escape(text[position:]))
+    html = "".join(str(part) for part in parts).replace("\r\n", "\n").replace("\n", "<br>")
+    cleaned = nh3.clean(
+        html,
+        tags={"a", "br"},
+        attributes={"a": {"href", "class"}},
+        url_schemes={"http", "https"},
+        link_rel=None,
+    )
+    return mark_safe(cleaned)  # noqa: S308 (escaped above, then cleaned by nh3)
+
+
+def people_to_notify(targets: list[Target], company: Company) -> set[int]:
+    """User ids reached by the mentions: people directly, departments (with sub-departments) by member."""
+    user_ids = {t.pk for t in targets if t.kind == "user"}
+    department_ids = [t.pk for t in targets if t.kind == "department"]
+    reached = set(
+        Membership.objects.active()
+        .filter(company=company, user_id__in=user_ids)
+        .values_list("user_id", flat=True)
+    )
+    if department_ids:
+        departments = Department.objects.filter(company=company, pk__in=department_ids)
+        tree = Department.objects.none()
+        for department in departments:
+            tree = tree | department.get_descendants(include_self=True)
+        reached |= set(
+            Membership.objects.active()
+            .filter(company=company, department__in=tree)
+            .values_list("user_id", flat=True)
+        )
+    return reached
+
+
+@transaction.atomic
+def mentions_sync(*, source, company: Company, old_text: str, new_text: str, actor: User) -> set[int]:
+    """Store the source's mentions and notify only the people newly reached. Returns their ids."""
+    from communications.notifications import notify
+
+    source_type = ContentType.objects.get_for_model(source)
+    new_targets = parse(new_text)
+    found = resolve(new_targets, company)
+    Mention.objects.filter(source_type=source_type, source_id=source.pk).delete()
+    content_types = {kind: ContentType.objects.get_for_model(model) for kind, model in _models().items()}
+    Mention.objects.bulk_create(
+        [
+            Mention(
+                company=company,
+                source_type=source_type,
+                source_id=source.pk,
+                target_type=content_types[target.kind],
+                target_id=target.pk,
+            )
+            for target in new_targets
+            if target in found
+        ],
+        ignore_conflicts=True,
+    )
+    before = people_to_notify(parse(old_text), company)
+    after = people_to_notify(new_targets, company)
+    newly = after - before - {actor.pk}
+    if newly:
+        notify(
+            recipient_ids=newly,
+            company=company,
+            actor=actor,
+            verb="mention",
+            text=_("%(actor)s mentioned you in %(item)s") % {"actor": actor, "item": source},
+            url=source.get_absolute_url(),
+        )
+    return newly
+
+
+def mentioned_in(obj, viewer) -> list:
+    """The threads, communications and tasks mentioning `obj` that the viewer may see."""
+    from communications.models import Communication, Task, Thread
+
+    rows = Mention.objects.filter(
+        company=viewer.company, target_type=ContentType.objects.get_for_model(obj), target_id=obj.pk
+    ).values_list("source_type", "source_id")
+    by_type: dict[int, list[int]] = defaultdict(list)
+    for type_id, source_id in rows:
+        by_type[type_id].append(source_id)
+    sources = []
+    for model in (Thread, Communication, Task):
+        ids = by_type.get(ContentType.objects.get_for_model(model).pk)
+        if ids:
+            sources.extend(model.objects.visible_to(viewer).filter(pk__in=ids))
+    return sources

@@ -1,0 +1,356 @@
+"""Threads, communications, tasks, their attachments, mentions and the notifications they cause."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Company
+from companies.visibility import CompanyOwnedQuerySet
+from contacts.models import Contact
+from orders.models import Order
+from partners.models import Partner
+
+
+class NumberSequence(models.Model):
+    """The last number given per company and series (e.g. "IN-2026"); locked while a number is taken."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    series = models.CharField(max_length=20)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["company", "series"], name="number_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.series}: {self.last_value}"
+
+
+class Counterparty(models.Model):
+    """Abstract: the other side, picked from the partner master or typed as free text."""
+
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("counterparty"),
+    )
+    counterparty_text = models.CharField(
+        _("counterparty (free text)"),
+        max_length=255,
+        blank=True,
+        help_text=_("When the counterparty is not in the partner master yet."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def counterparty_display(self) -> str:
+        return self.partner.name if self.partner_id else self.counterparty_text
+
+
+class ThreadQuerySet(CompanyOwnedQuerySet):
+    """A thread is visible to whoever sees its owner, or any of its communications or tasks."""
+
+    owner_fields = ("owner",)
+
+    def extra_visibility(self, viewer, ids) -> Q:
+        people = Q(author_id__in=ids) | Q(assignee_id__in=ids)
+        return Exists(Communication.objects.filter(people, thread=OuterRef("pk"))) | Exists(
+            Task.objects.filter(people, thread=OuterRef("pk"))
+        )
+
+
+class Thread(Counterparty):
+    """One conversation with one counterparty on one topic."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="threads", verbose_name=_("company")
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads", verbose_name=_("owner")
+    )
+    orders = models.ManyToManyField(
+        Order, blank=True, related_name="threads", verbose_name=_("linked orders")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["company", "partner"], name="thread_partner")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("communications:thread", args=[self.pk])
+
+
+class Direction(models.TextChoices):
+    INCOMING = "in", _("Incoming")
+    OUTGOING = "out", _("Outgoing")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    MEETING = "meeting", _("Meeting")
+
+
+class CommunicationStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+class CommunicationQuerySet(CompanyOwnedQuerySet):
+    owner_fields = ("author", "assignee")
+
+
+class Communication(Counterparty):
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="communications", verbose_name=_("company")
+    )
+    number = models.CharField(_("number"), max_length=20)
+    thread = models.ForeignKey(
+        Thread, on_delete=models.PROTECT, related_name="communications", verbose_name=_("thread")
+    )
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact person"),
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_communications",
+        verbose_name=_("assignee"),
+        help_text=_("The colleague who must react. They are notified."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=CommunicationStatus.choices, default=CommunicationStatus.NEW
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=False)
+
+    objects = CommunicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("communication")
+        verbose_name_plural = _("communications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], name="communication_unique_number"),
+        ]
+        indexes = [
+            models.Index(fields=["company", "created_at"], name="communication_created"),
+            models.Index(fields=["company", "author", "created_at"], name="communication_author"),
+            models.Index(fields=["company", "assignee", "created_at"], name="communication_assignee"),
+            models.Index(fields=["thread", "created_at"], name="communication_thread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("communications:communication", args=[self.pk])
+
+
+class TaskStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class TaskQuerySet(CompanyOwnedQuerySet):
+    owner_fields = ("author", "assignee")
+
+    def open(self):
+        return self.exclude(status=TaskStatus.DONE)
+
+
+class Task(Counterparty):
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("company")
+    )
+    number = models.CharField(_("number"), max_length=20)
+    thread = models.ForeignKey(
+        Thread, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("thread")
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tasks",
+        verbose_name=_("assignee"),
+    )
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NEW)
+    source_communication = models.ForeignKey(
+        Communication,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("made from communication"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["deadline", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["company", "number"], name="task_unique_number")]
+        indexes = [
+            models.Index(fields=["company", "assignee", "status", "deadline"], name="task_assignee_status"),
+            models.Index(fields=["company", "created_at"], name="task_created"),
+            models.Index(fields=["thread", "created_at"], name="task_thread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("communications:task", args=[self.pk])
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status != TaskStatus.DONE and self.deadline is not None and self.deadline < timezone.now()
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """A random name under the company's folder: never the user's file name, never guessable."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"attachments/{instance.company_id}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="attachments")
+    communication = models.ForeignKey(
+        Communication, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(communication__isnull=False) | Q(task__isnull=False), name="attachment_has_item"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("communications:attachment", args=[self.pk])
+
+
+class Mention(models.Model):
+    """Where an object was mentioned: the source text's object and the mentioned object."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    source_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    source_id = models.PositiveBigIntegerField()
+    source = GenericForeignKey("source_type", "source_id")
+    target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "target_type", "target_id"], name="mention_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="mention_target")]
+
+    def __str__(self) -> str:
+        return f"{self.source_type.model}:{self.source_id} → {self.target_type.model}:{self.target_id}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something a user should know about now: a mention, an assignment, a reminder..."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    verb = models.CharField(max_length=20)
+    text = models.CharField(max_length=500)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.text

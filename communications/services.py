@@ -1,0 +1,200 @@
+"""Writes on threads, communications and tasks: numbering, mentions, notifications, attachments."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communications import mentions
+from communications.attachments import attachments_add
+from communications.models import Communication, Direction, Task, TaskStatus, Thread
+from communications.notifications import notify
+from communications.numbering import next_number
+from companies.models import Company, User
+
+PREFIXES = {Direction.INCOMING: "IN", Direction.OUTGOING: "OUT"}
+TASK_PREFIX = "T"
+
+
+def _notify_assignee(item, *, company: Company, actor: User, previous_assignee_id: int | None) -> None:
+    if item.assignee_id and item.assignee_id != previous_assignee_id and item.assignee_id != actor.pk:
+        notify(
+            recipient_ids={item.assignee_id},
+            company=company,
+            actor=actor,
+            verb="assign",
+            text=_("%(actor)s assigned %(item)s to you") % {"actor": actor, "item": item},
+            url=item.get_absolute_url(),
+        )
+
+
+def _stored(item, *fields: str) -> dict:
+    """The values as saved in the database (a bound ModelForm has already changed the instance)."""
+    return type(item).objects.filter(pk=item.pk).values(*fields).get()
+
+
+@transaction.atomic
+def thread_create(
+    *, company: Company, owner: User, subject: str, description: str = "", **counterparty
+) -> Thread:
+    thread = Thread.objects.create(
+        company=company, owner=owner, subject=subject, description=description, **counterparty
+    )
+    mentions.mentions_sync(source=thread, company=company, old_text="", new_text=description, actor=owner)
+    return thread
+
+
+@transaction.atomic
+def thread_update(*, thread: Thread, actor: User, **fields) -> Thread:
+    old_text = _stored(thread, "description")["description"]
+    for name, value in fields.items():
+        setattr(thread, name, value)
+    thread.save()
+    mentions.mentions_sync(
+        source=thread, company=thread.company, old_text=old_text, new_text=thread.description, actor=actor
+    )
+    return thread
+
+
+def _thread_for(
+    company: Company, author: User, thread: Thread | None, subject: str, counterparty: dict
+) -> Thread:
+    """The chosen thread, or a new one on the item's subject and counterparty."""
+    if thread is not None:
+        return thread
+    return thread_create(company=company, owner=author, subject=subject, **counterparty)
+
+
+@transaction.atomic
+def communication_create(
+    *,
+    company: Company,
+    author: User,
+    direction: str,
+    channel: str,
+    subject: str,
+    thread: Thread | None = None,
+    new_thread_subject: str = "",
+    description: str = "",
+    files=(),
+    partner=None,
+    counterparty_text: str = "",
+    **fields,
+) -> Communication:
+    """Record an incoming or outgoing communication; it joins `thread` or starts a new one.
+
+    1. Take the next number of the series (IN/OUT, year) under a row lock: no gap, no duplicate.
+    2. Save, store mentions, notify the assignee and newly mentioned people, attach the files.
+    """
+    counterparty = {"partner": partner, "counterparty_text": "" if partner else counterparty_text}
+    thread = _thread_for(company, author, thread, new_thread_subject or subject, counterparty)
+    communication = Communication.objects.create(
+        company=company,
+        number=next_number(company=company, prefix=PREFIXES[direction]),
+        thread=thread,
+        author=author,
+        direction=direction,
+        channel=channel,
+        subject=subject,
+        description=description,
+        **counterparty,
+        **fields,
+    )
+    _notify_assignee(communication, company=company, actor=author, previous_assignee_id=None)
+    mentions.mentions_sync(
+        source=communication, company=company, old_text="", new_text=description, actor=author
+    )
+    attachments_add(thread=thread, communication=communication, files=files, user=author)
+    return communication
+
+
+@transaction.atomic
+def communication_update(*, communication: Communication, actor: User, files=(), **fields) -> Communication:
+    stored = _stored(communication, "assignee_id", "description")
+    previous_assignee_id, old_text = stored["assignee_id"], stored["description"]
+    if "partner" in fields and fields["partner"] is not None:
+        fields["counterparty_text"] = ""
+    for name, value in fields.items():
+        setattr(communication, name, value)
+    communication.save()
+    company = communication.company
+    _notify_assignee(communication, company=company, actor=actor, previous_assignee_id=previous_assignee_id)
+    mentions.mentions_sync(
+        source=communication,
+        company=company,
+        old_text=old_text,
+        new_text=communication.description,
+        actor=actor,
+    )
+    attachments_add(thread=communication.thread, communication=communication, files=files, user=actor)
+    return communication
+
+
+@transaction.atomic
+def task_create(
+    *,
+    company: Company,
+    author: User,
+    subject: str,
+    thread: Thread | None = None,
+    new_thread_subject: str = "",
+    description: str = "",
+    files=(),
+    partner=None,
+    counterparty_text: str = "",
+    **fields,
+) -> Task:
+    counterparty = {"partner": partner, "counterparty_text": "" if partner else counterparty_text}
+    thread = _thread_for(company, author, thread, new_thread_subject or subject, counterparty)
+    if fields.get("assignee") is not None and fields.get("status", TaskStatus.NEW) == TaskStatus.NEW:
+        fields["status"] = TaskStatus.ASSIGNED
+    task = Task.objects.create(
+        company=company,
+        number=next_number(company=company, prefix=TASK_PREFIX),
+        thread=thread,
+        author=author,
+        subject=subject,
+        description=description,
+        **counterparty,
+        **fields,
+    )
+    _notify_assignee(task, company=company, actor=author, previous_assignee_id=None)
+    mentions.mentions_sync(source=task, company=company, old_text="", new_text=description, actor=author)
+    attachments_add(thread=thread, task=task, files=files, user=author)
+    return task
+
+
+@transaction.atomic
+def task_update(*, task: Task, actor: User, files=(), **fields) -> Task:
+    stored = _stored(task, "assignee_id", "description")
+    previous_assignee_id, old_text = stored["assignee_id"], stored["description"]
+    if "partner" in fields and fields["partner"] is not None:
+        fields["counterparty_text"] = ""
+    for name, value in fields.items():
+        setattr(task, name, value)
+    if task.status == TaskStatus.DONE and task.completed_at is None:
+        task.completed_at = timezone.now()
+    elif task.status != TaskStatus.DONE:
+        task.completed_at = None
+    task.save()
+    _notify_assignee(task, company=task.company, actor=actor, previous_assignee_id=previous_assignee_id)
+    mentions.mentions_sync(
+        source=task, company=task.company, old_text=old_text, new_text=task.description, actor=actor
+    )
+    attachments_add(thread=task.thread, task=task, files=files, user=actor)
+    return task
+
+
+@transaction.atomic
+def communication_copy_to_task(*, communication: Communication, actor: User) -> Task:
+    """A task in the same thread, pre-filled from the communication and linked back to it."""
+    return task_create(
+        company=communication.company,
+        author=actor,
+        thread=communication.thread,
+        subject=communication.subject,
+        description=communication.description,
+        partner=communication.partner,
+        counterparty_text=communication.counterparty_text,
+        assignee=communication.assignee,
+        source_communication=communication,
+    )

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from communications import views, views_lists, views_mentions
+
+app_name = "communications"
+
+urlpatterns = [
+    path("threads/", views.thread_list, name="thread_list"),
+    path("threads/new/", views.thread_create, name="thread_create"),
+    path("threads/<int:pk>/", views.thread_detail, name="thread"),
+    path("threads/<int:pk>/edit/", views.thread_edit, name="thread_edit"),
+    path("communications/", views_lists.communication_list, name="communication_list"),
+    path("communications/export.csv", views_lists.communication_export, name="communication_export"),
+    path("communications/new/", views.communication_create, name="communication_create"),
+    path("communications/<int:pk>/", views.communication_detail, name="communication"),
+    path("communications/<int:pk>/edit/", views.communication_edit, name="communication_edit"),
+    path("communications/<int:pk>/copy-to-task/", views.copy_to_task, name="copy_to_task"),
+    path("tasks/", views_lists.task_list, name="task_list"),
+    path("tasks/export.csv", views_lists.task_export, name="task_export"),
+    path("tasks/new/", views.task_create, name="task_create"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("live/", views.live, name="live"),
+    path("mentions/search/", views_mentions.mention_search, name="mention_search"),
+]

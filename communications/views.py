@@ -1,0 +1,325 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communications import services
+from communications.forms import CommunicationForm, TaskForm, ThreadForm
+from communications.mentions import mentioned_in
+from communications.models import Attachment, Communication, Notification, Task, Thread
+from communications.timeline import TimelinePage
+from companies.permissions import function_required, has_function, member_required
+from companies.visibility import Viewer
+from events import reminders
+from events.models import ReminderDelivery, ReminderStatus
+
+
+def _visible(request: HttpRequest, model):
+    return model.objects.visible_to(Viewer.for_request(request))
+
+
+def _get_visible(request: HttpRequest, model, pk: int, *related):
+    obj = _visible(request, model).select_related(*related).filter(pk=pk).first()
+    if obj is None:
+        raise Http404(_("Not found in this company."))
+    return obj
+
+
+# Threads --------------------------------------------------------------------------------------
+
+
+@function_required("communications.view_thread")
+def thread_list(request: HttpRequest) -> HttpResponse:
+    threads = _visible(request, Thread).select_related("partner", "owner").order_by("-created_at", "-pk")
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        threads = threads.filter(
+            Q(subject__icontains=query)
+            | Q(partner__name__icontains=query)
+            | Q(counterparty_text__icontains=query)
+        )
+    page = Paginator(threads, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "communications/thread_list.html",
+        {"page": page, "query": query, "can_add": has_function(request, "communications.add_thread")},
+    )
+
+
+@function_required("communications.add_thread")
+def thread_create(request: HttpRequest) -> HttpResponse:
+    viewer = Viewer.for_request(request)
+    initial = {"partner": request.GET["partner"]} if request.GET.get("partner", "").isdigit() else None
+    form = ThreadForm(request.POST or None, viewer=viewer, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        thread = services.thread_create(company=request.company, owner=request.user, **form.cleaned_data)
+        messages.success(request, _("Thread started."))
+        return redirect(thread)
+    return render(request, "communications/thread_form.html", {"form": form})
+
+
+@function_required("communications.change_thread")
+def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = _get_visible(request, Thread, pk)
+    form = ThreadForm(request.POST or None, instance=thread, viewer=Viewer.for_request(request))
+    if request.method == "POST" and form.is_valid():
+        services.thread_update(thread=thread, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Thread saved."))
+        return redirect(thread)
+    return render(request, "communications/thread_form.html", {"form": form, "thread": thread})
+
+
+@function_required("communications.view_thread")
+def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = _get_visible(request, Thread, pk, "partner", "owner")
+    newest_first = request.GET.get("order") == "newest"
+    timeline = TimelinePage(thread, request.GET.get("page"), newest_first=newest_first)
+    attachments = thread.attachments.select_related("communication", "task").order_by("uploaded_at", "pk")
+    return render(
+        request,
+        "communications/thread_detail.html",
+        {
+            "thread": thread,
+            "timeline": timeline,
+            "page": timeline.page,
+            "newest_first": newest_first,
+            "attachments": attachments,
+            "mentioned_in": mentioned_in(thread, Viewer.for_request(request)),
+            "can_edit": has_function(request, "communications.change_thread"),
+            "can_add_communication": has_function(request, "communications.add_communication"),
+            "can_add_task": has_function(request, "communications.add_task"),
+        },
+    )
+
+
+# Communications -------------------------------------------------------------------------------
+
+
+def _initial_from_query(request: HttpRequest) -> dict:
+    initial = {}
+    for key in ("thread", "partner"):
+        if request.GET.get(key, "").isdigit():
+            initial[key] = int(request.GET[key])
+    if request.GET.get("direction") in ("in", "out"):
+        initial["direction"] = request.GET["direction"]
+    return initial
+
+
+@function_required("communications.add_communication")
+def communication_create(request: HttpRequest) -> HttpResponse:
+    viewer = Viewer.for_request(request)
+    form = CommunicationForm(
+        request.POST or None,
+        request.FILES or None,
+        viewer=viewer,
+        initial={"direction": "in", "channel": "email", **_initial_from_query(request)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            communication = services.communication_create(
+                company=request.company,
+                author=request.user,
+                files=form.cleaned_data["files"],
+                **form.item_fields(),
+            )
+        except ValidationError as error:
+            form.add_error("files", error)
+        else:
+            messages.success(request, _("%(item)s saved.") % {"item": communication.number})
+            return redirect(communication)
+    return render(request, "communications/item_form.html", {"form": form, "kind": "communication"})
+
+
+@function_required("communications.view_communication")
+def communication_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    communication = _get_visible(
+        request, Communication, pk, "thread", "partner", "contact", "author", "assignee"
+    )
+    return render(
+        request,
+        "communications/communication_detail.html",
+        {
+            "item": communication,
+            "attachments": communication.attachments.all(),
+            "tasks": communication.tasks.order_by("pk"),
+            "can_edit": has_function(request, "communications.change_communication"),
+            "can_copy": has_function(request, "communications.add_task"),
+        },
+    )
+
+
+@function_required("communications.change_communication")
+def communication_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    communication = _get_visible(request, Communication, pk)
+    form = CommunicationForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=communication,
+        viewer=Viewer.for_request(request),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.communication_update(
+                communication=communication,
+                actor=request.user,
+                files=form.cleaned_data["files"],
+                **form.item_fields(),
+            )
+        except ValidationError as error:
+            form.add_error("files", error)
+        else:
+            messages.success(request, _("%(item)s saved.") % {"item": communication.number})
+            return redirect(communication)
+    return render(
+        request,
+        "communications/item_form.html",
+        {"form": form, "kind": "communication", "item": communication},
+    )
+
+
+@require_POST
+@function_required("communications.add_task")
+def copy_to_task(request: HttpRequest, pk: int) -> HttpResponse:
+    communication = _get_visible(request, Communication, pk, "thread", "partner")
+    task = services.communication_copy_to_task(communication=communication, actor=request.user)
+    messages.success(
+        request,
+        _("Task %(number)s made from %(source)s.") % {"number": task.number, "source": communication.number},
+    )
+    return redirect("communications:task_edit", pk=task.pk)
+
+
+# Tasks ----------------------------------------------------------------------------------------
+
+
+@function_required("communications.add_task")
+def task_create(request: HttpRequest) -> HttpResponse:
+    viewer = Viewer.for_request(request)
+    form = TaskForm(
+        request.POST or None, request.FILES or None, viewer=viewer, initial=_initial_from_query(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.task_create(
+                company=request.company,
+                author=request.user,
+                files=form.cleaned_data["files"],
+                **form.item_fields(),
+            )
+        except ValidationError as error:
+            form.add_error("files", error)
+        else:
+            messages.success(request, _("%(item)s saved.") % {"item": task.number})
+            return redirect(task)
+    return render(request, "communications/item_form.html", {"form": form, "kind": "task"})
+
+
+@function_required("communications.view_task")
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _get_visible(request, Task, pk, "thread", "partner", "author", "assignee", "source_communication")
+    return render(
+        request,
+        "communications/task_detail.html",
+        {
+            "item": task,
+            "attachments": task.attachments.all(),
+            "mentioned_in": mentioned_in(task, Viewer.for_request(request)),
+            "can_edit": has_function(request, "communications.change_task"),
+        },
+    )
+
+
+@function_required("communications.change_task")
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _get_visible(request, Task, pk)
+    form = TaskForm(
+        request.POST or None, request.FILES or None, instance=task, viewer=Viewer.for_request(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_update(
+                task=task, actor=request.user, files=form.cleaned_data["files"], **form.item_fields()
+            )
+        except ValidationError as error:
+            form.add_error("files", error)
+        else:
+            messages.success(request, _("%(item)s saved.") % {"item": task.number})
+            return redirect(task)
+    return render(request, "communications/item_form.html", {"form": form, "kind": "task", "item": task})
+
+
+# Attachments ----------------------------------------------------------------------------------
+
+
+@member_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Only for those who see the thread; always a download, never rendered (HTML and SVG included)."""
+    attachment = get_object_or_404(Attachment, pk=pk, company=request.company)
+    if not _visible(request, Thread).filter(pk=attachment.thread_id).exists():
+        raise Http404(_("Not found in this company."))
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from the storage.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type="application/octet-stream"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# Notifications --------------------------------------------------------------------------------
+
+
+@member_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = Notification.objects.filter(recipient=request.user).select_related("actor", "company")
+    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    return render(request, "communications/notification_list.html", {"page": page})
+
+
+@require_POST
+@member_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    Notification.objects.filter(pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
+        return redirect(notification.url)
+    return redirect("communications:notifications")
+
+
+@require_POST
+@member_required
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    if request.htmx:
+        return live(request)
+    return redirect("communications:notifications")
+
+
+def live(request: HttpRequest) -> HttpResponse:
+    """Polled by every open page every few seconds: the bell's count and list, and due reminders.
+
+    One small request per open tab every 5 seconds (3 indexed queries); see docs/architecture.md.
+    """
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
+    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    latest = list(unread.select_related("actor")[:8])
+    count = unread.count() if len(latest) == 8 else len(latest)
+    popups = list(reminders.due_popups(request.user))
+    ReminderDelivery.objects.filter(pk__in=[p.pk for p in popups], status=ReminderStatus.PENDING).update(
+        status=ReminderStatus.SHOWN
+    )
+    return render(
+        request, "communications/_live.html", {"unread": latest, "unread_count": count, "popups": popups}
+    )

@@ -1,0 +1,36 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from communications.mentions import mentioned_in
+from companies.permissions import member_required
+from companies.visibility import Viewer
+from orders.models import Order, Product
+
+
+@member_required
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    viewer = Viewer.for_request(request)
+    order = Order.objects.visible_to(viewer).select_related("partner").filter(pk=pk).first()
+    if order is None:
+        raise Http404(_("No such order in this company."))
+    return render(
+        request,
+        "orders/order_detail.html",
+        {
+            "order": order,
+            "lines": order.lines.select_related("product"),
+            "threads": order.threads.filter(company=request.company),
+            "mentioned_in": mentioned_in(order, viewer),
+        },
+    )
+
+
+@member_required
+def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    product = get_object_or_404(Product, pk=pk)
+    return render(
+        request,
+        "orders/product_detail.html",
+        {"product": product, "mentioned_in": mentioned_in(product, Viewer.for_request(request))},
+    )

@@ -1,0 +1,233 @@
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from communications.models import Attachment, Communication, Notification, Task
+from communications.timeline import TimelinePage
+from orders.models import Order
+from tests.communications import factories
+from tests.events.factories import EventFactory
+from tests.factories import CompanyFactory, PartnerAccountFactory, PartnerFactory, member, supervise
+
+ALL = (
+    "communications.view_thread",
+    "communications.add_thread",
+    "communications.change_thread",
+    "communications.view_communication",
+    "communications.add_communication",
+    "communications.change_communication",
+    "communications.view_task",
+    "communications.add_task",
+    "communications.change_task",
+    "partners.view_partner",
+)
+
+
+class CommunicationPagesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.company = CompanyFactory()
+        cls.user = member(cls.company, *ALL, first_name="Ugo", last_name="User")
+        cls.colleague = member(cls.company, *ALL, first_name="Cili", last_name="Colleague")
+        cls.partner = PartnerAccountFactory(
+            company=cls.company, owner=cls.user, partner=PartnerFactory(name="Duna Zrt.")
+        ).partner
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def test_create_starts_a_thread_and_notifies_the_assignee(self):
+        response = self.client.post(
+            "/communications/new/",
+            {
+                "direction": "in", "channel": "email", "partner": self.partner.pk, "subject": "Price question",
+                "description": "Can you send the price list?", "assignee": self.colleague.pk, "status": "new",
+            },
+        )  # fmt: skip
+        item = Communication.objects.get()
+        self.assertRedirects(response, f"/communications/{item.pk}/")
+        self.assertRegex(item.number, r"^IN-\d{4}-000001$")
+        self.assertEqual((item.thread.subject, item.thread.partner), ("Price question", self.partner))
+        notification = Notification.objects.get(recipient=self.colleague)
+        self.assertEqual((notification.verb, notification.url), ("assign", f"/communications/{item.pk}/"))
+
+    def test_joining_an_existing_thread_and_free_text_counterparty(self):
+        thread = factories.thread(self.company, self.user, subject="Tender")
+        self.client.post(
+            "/communications/new/",
+            {
+                "direction": "out", "channel": "phone", "thread": thread.pk,
+                "counterparty_text": "Kovács és Társa Bt.", "subject": "Called back", "status": "new",
+            },
+        )  # fmt: skip
+        item = Communication.objects.get()
+        self.assertEqual(
+            (item.thread, item.partner, item.counterparty_text), (thread, None, "Kovács és Társa Bt.")
+        )
+        self.assertTrue(item.number.startswith("OUT-"))
+
+    def test_copy_to_task_fills_in_the_same_thread_and_links_back(self):
+        source = factories.communication(
+            self.company, self.user, partner=self.partner, subject="Complaint", description="Broken part",
+            assignee=self.colleague,
+        )  # fmt: skip
+        response = self.client.post(f"/communications/{source.pk}/copy-to-task/")
+        task = Task.objects.get()
+        self.assertRedirects(response, f"/tasks/{task.pk}/edit/")
+        self.assertEqual(
+            (
+                task.thread,
+                task.subject,
+                task.description,
+                task.partner,
+                task.assignee,
+                task.source_communication,
+            ),
+            (source.thread, "Complaint", "Broken part", self.partner, self.colleague, source),
+        )
+        self.assertEqual(task.status, "assigned")
+        self.assertContains(self.client.get(f"/communications/{source.pk}/"), task.number)
+
+    def test_reassigning_notifies_only_the_new_assignee_once(self):
+        task = factories.task(self.company, self.user, assignee=self.colleague)
+        third = member(self.company, *ALL)
+        self.client.post(
+            f"/tasks/{task.pk}/edit/",
+            {"thread": task.thread_id, "subject": task.subject, "assignee": third.pk, "status": "assigned"},
+        )
+        self.client.post(
+            f"/tasks/{task.pk}/edit/",
+            {
+                "thread": task.thread_id,
+                "subject": task.subject + "!",
+                "assignee": third.pk,
+                "status": "in_progress",
+            },
+        )
+        self.assertEqual(Notification.objects.filter(recipient=third, verb="assign").count(), 1)
+        self.assertEqual(Notification.objects.filter(recipient=self.colleague, verb="assign").count(), 1)
+
+    def test_bell_shows_unread_and_opening_marks_read(self):
+        factories.task(self.company, self.colleague, assignee=self.user, subject="Check stock")
+        live = self.client.get("/live/")
+        self.assertContains(live, 'data-count="1"')
+        self.assertContains(live, "assigned")
+        notification = Notification.objects.get(recipient=self.user)
+        response = self.client.post(f"/notifications/{notification.pk}/open/")
+        self.assertRedirects(response, notification.url)
+        self.assertContains(self.client.get("/live/"), 'data-count="0"')
+
+    def test_someone_elses_notification_is_404(self):
+        factories.task(self.company, self.user, assignee=self.colleague)
+        notification = Notification.objects.get(recipient=self.colleague)
+        self.assertEqual(self.client.post(f"/notifications/{notification.pk}/open/").status_code, 404)
+        self.assertIsNone(Notification.objects.get().read_at)
+
+
+@override_settings(ATTACHMENT_MAX_BYTES=1024)
+class AttachmentTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.company = CompanyFactory()
+        cls.boss = member(cls.company, *ALL)
+        cls.user = member(cls.company, *ALL)
+        cls.colleague = member(cls.company, *ALL)
+        supervise(cls.company, cls.boss, cls.user)
+        cls.outsider = member(CompanyFactory(), *ALL)
+
+    def upload(self, name, content=b"hello", **extra):
+        self.client.force_login(self.user)
+        return self.client.post(
+            "/communications/new/",
+            {"direction": "in", "channel": "email", "subject": "With files", "status": "new",
+             "files": [SimpleUploadedFile(name, content, content_type="text/html")], **extra},
+        )  # fmt: skip
+
+    def test_upload_and_download_as_attachment_never_rendered(self):
+        self.upload("invoice.html", b"<script>alert(1)</script>")
+        attachment = Attachment.objects.get()
+        self.assertNotIn("invoice", attachment.file.name)  # stored under a random name
+        self.client.force_login(self.boss)  # a supervisor sees a subordinate's items
+        response = self.client.get(f"/attachments/{attachment.pk}/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "application/octet-stream")
+        self.assertEqual(response["Content-Disposition"], 'attachment; filename="invoice.html"')
+        self.assertEqual(response["X-Content-Type-Options"], "nosniff")
+        self.assertEqual(b"".join(response.streaming_content), b"<script>alert(1)</script>")
+
+    def test_download_refused_outside_the_visibility_and_to_another_company(self):
+        self.upload("drawing.svg", b"<svg onload=alert(1)/>")
+        attachment = Attachment.objects.get()
+        for user in (self.colleague, self.outsider):
+            self.client.force_login(user)
+            self.assertEqual(self.client.get(f"/attachments/{attachment.pk}/").status_code, 404)
+
+    def test_too_big_and_forbidden_types_are_refused_with_a_message(self):
+        response = self.upload("big.pdf", b"x" * 2048)
+        self.assertContains(response, "files may be at most")
+        response = self.upload("run.exe", b"MZ")
+        self.assertContains(response, "are not allowed")
+        self.assertFalse(Communication.objects.exists())
+        self.assertFalse(Attachment.objects.exists())
+
+    def test_thread_lists_every_attachment_of_its_items(self):
+        self.upload("a.pdf")
+        item = Communication.objects.get()
+        self.client.post(
+            "/tasks/new/",
+            {"thread": item.thread_id, "subject": "Follow", "status": "new",
+             "files": [SimpleUploadedFile("b.pdf", b"b")]},
+        )  # fmt: skip
+        page = self.client.get(f"/threads/{item.thread_id}/")
+        self.assertContains(page, "a.pdf")
+        self.assertContains(page, "b.pdf")
+
+
+class TimelineTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.company = CompanyFactory()
+        cls.user = member(cls.company, *ALL, "events.view_event")
+        cls.thread = factories.thread(cls.company, cls.user, subject="Long story")
+
+    def add_items(self, count):
+        for index in range(count):
+            if index % 4 == 0:
+                factories.communication(self.company, self.user, thread=self.thread, direction="in")
+            elif index % 4 == 1:
+                factories.communication(self.company, self.user, thread=self.thread, direction="out")
+            elif index % 4 == 2:
+                factories.task(self.company, self.user, thread=self.thread)
+            else:
+                EventFactory(company=self.company, owner=self.user, thread=self.thread)
+        order = Order.objects.create(
+            company=self.company, number=f"SO-{count}", kind="customer", ordered_on=date(2026, 1, 1)
+        )
+        self.thread.orders.add(order)
+
+    def page_queries(self):
+        self.client.force_login(self.user)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(f"/threads/{self.thread.pk}/")
+        self.assertEqual(response.status_code, 200)
+        return len(queries), response
+
+    def test_query_count_is_the_same_for_10_and_200_items(self):
+        self.add_items(10)
+        self.page_queries()  # warm caches
+        small, _ = self.page_queries()
+        self.add_items(190)
+        large, response = self.page_queries()
+        self.assertEqual(small, large)
+        self.assertEqual(response.context["page"].paginator.count, 202)
+
+    def test_items_come_in_time_order_with_every_kind(self):
+        self.add_items(8)
+        page = TimelinePage(self.thread, 1)
+        kinds = {item.kind for item in page.items}
+        self.assertEqual(kinds, {"communication", "task", "event", "order"})
+        times = [item.when for item in page.items]
+        self.assertEqual(times, sorted(times))
