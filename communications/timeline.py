@@ -28,8 +28,11 @@ class Item:
 
 def _keys(thread: Thread):
     def rows(queryset, kind: str, when):
-        return queryset.annotate(item_kind=Value(kind, output_field=CharField()), item_when=when).values_list(
-            "item_kind", "pk", "item_when"
+        # No per-part ORDER BY (models have default orderings): SQLite refuses it inside a UNION.
+        return (
+            queryset.order_by()
+            .annotate(item_kind=Value(kind, output_field=CharField()), item_when=when)
+            .values_list("item_kind", "pk", "item_when")
         )
 
     return rows(Communication.objects.filter(thread=thread), "communication", F("created_at")).union(

@@ -1,7 +1,10 @@
 """Demo partners: a shared master with each company's private data. Idempotent."""
 
+from datetime import date
+from decimal import Decimal
+
 from companies.models import Company, User
-from partners.models import Partner, PartnerAccount, PartnerAddress, Tag
+from partners.models import Asset, Partner, PartnerAccount, PartnerAddress, Tag, Turnover
 
 # name, tax number, (customer, supplier, distributor), source, city, street, postal code, country
 PARTNERS = [
@@ -107,3 +110,21 @@ def seed(companies: dict[str, Company]) -> None:
                 defaults={"owner": User.objects.get(username=owner), "status": status},
             )
             account.tags.set([Tag.objects.get_or_create(company=company, name=tag)[0] for tag in tags])
+
+    _seed_turnover_and_assets(companies["alfa"])
+
+
+def _seed_turnover_and_assets(company: Company) -> None:
+    duna = Partner.objects.get(name="Duna Gépgyártó Zrt.")
+    for month in range(1, 11):
+        Turnover.objects.update_or_create(
+            company=company, partner=duna, period=date(2026, month, 1), currency="HUF",
+            defaults={"amount": Decimal(4_000_000 + month * 350_000), "from_erp": True},
+        )  # fmt: skip
+    seat = duna.addresses.get(kind="seat")
+    for item, serial, installed in [("Hydraulic press HP-40", "HP40-2291", date(2023, 4, 12)),
+                                    ("Cooling unit CU-7", "CU7-0087", date(2025, 9, 2))]:  # fmt: skip
+        Asset.objects.update_or_create(
+            company=company, partner=duna, serial_number=serial,
+            defaults={"item": item, "installed_on": installed, "site": seat},
+        )  # fmt: skip
