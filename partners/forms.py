@@ -4,7 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company, User
-from partners.models import AddressKind, Partner, PartnerAccount, Tag
+from partners.models import AddressKind, Asset, Partner, PartnerAccount, PartnerAddress, Tag, Turnover
 from partners.similarity import similar_partners
 from partners.validators import normalize_tax_number, validate_tax_number
 
@@ -117,3 +117,35 @@ class PartnerAccountForm(forms.ModelForm):
             memberships__company=company, memberships__is_active=True, is_active=True
         ).order_by("last_name", "first_name")
         self.fields["tags"].queryset = Tag.objects.filter(company=company)
+
+
+class TurnoverForm(forms.ModelForm):
+    class Meta:
+        model = Turnover
+        fields = ["period", "currency", "amount"]
+        widgets = {"period": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_period(self):
+        period = self.cleaned_data["period"]
+        return period.replace(day=1) if period else period
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].upper()
+
+
+class AssetForm(forms.ModelForm):
+    class Meta:
+        model = Asset
+        fields = ["item", "serial_number", "installed_on", "site"]
+        widgets = {"installed_on": forms.DateInput(attrs={"type": "date"})}
+
+
+AddressFormSet = forms.inlineformset_factory(
+    Partner,
+    PartnerAddress,
+    fields=["kind", "country", "postal_code", "city", "street"],
+    extra=1,
+    can_delete=True,
+)
+TurnoverFormSet = forms.modelformset_factory(Turnover, form=TurnoverForm, extra=1, can_delete=True)
+AssetFormSet = forms.modelformset_factory(Asset, form=AssetForm, extra=1, can_delete=True)

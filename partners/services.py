@@ -33,3 +33,16 @@ def partner_adopt(*, company: Company, partner: Partner, owner: User) -> tuple[P
     return PartnerAccount.objects.get_or_create(
         company=company, partner=partner, defaults={"owner": owner, "status": AccountStatus.PROSPECT}
     )
+
+
+@transaction.atomic
+def partner_records_save(*, company: Company, partner: Partner, addresses, turnovers, assets) -> None:
+    """Save the hand-typed addresses, turnover and assets of a CRM partner in one transaction."""
+    addresses.save()
+    for formset in (turnovers, assets):
+        for obj in formset.save(commit=False):
+            obj.company = company
+            obj.partner = partner
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()

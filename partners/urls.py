@@ -12,5 +12,6 @@ urlpatterns = [
     path("counterparties/promote/", views.counterparty_promote, name="promote"),
     path("<int:pk>/", views.partner_detail, name="detail"),
     path("<int:pk>/edit/", views.partner_edit, name="edit"),
+    path("<int:pk>/records/", views.partner_records, name="records"),
     path("<int:pk>/adopt/", views.partner_adopt, name="adopt"),
 ]

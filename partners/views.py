@@ -14,8 +14,15 @@ from events.models import Event
 from partners import counterparty, services
 from partners.clients import bisnode
 from partners.filters import PartnerAccountFilter
-from partners.forms import MASTER_FIELDS, PartnerAccountForm, PartnerForm
-from partners.models import Partner, PartnerAccount
+from partners.forms import (
+    MASTER_FIELDS,
+    AddressFormSet,
+    AssetFormSet,
+    PartnerAccountForm,
+    PartnerForm,
+    TurnoverFormSet,
+)
+from partners.models import Asset, Partner, PartnerAccount, Turnover
 from partners.validators import validate_tax_number
 
 
@@ -245,3 +252,37 @@ def counterparty_promote(request: HttpRequest) -> HttpResponse:
         % {"text": text, "partner": partner.name, "count": linked},
     )
     return redirect("partners:detail", pk=partner.pk)
+
+
+@function_required("partners.change_partner")
+def partner_records(request: HttpRequest, pk: int) -> HttpResponse:
+    """Addresses, turnover and assets typed in by hand; only for CRM-made partners (the ERP fills the rest)."""
+    account = _account_for(request, pk)
+    partner = account.partner
+    if partner.is_erp_managed:
+        messages.info(request, _("The ERP manages this partner's addresses, turnover and assets."))
+        return redirect("partners:detail", pk=partner.pk)
+    data = request.POST or None
+    addresses = AddressFormSet(data, instance=partner, prefix="addresses")
+    turnovers = TurnoverFormSet(
+        data, prefix="turnover", queryset=Turnover.objects.filter(company=request.company, partner=partner)
+    )
+    assets = AssetFormSet(
+        data, prefix="assets", queryset=Asset.objects.filter(company=request.company, partner=partner)
+    )
+    for form in assets.forms:
+        form.fields["site"].queryset = partner.addresses.all()
+    if request.method == "POST" and all(formset.is_valid() for formset in (addresses, turnovers, assets)):
+        services.partner_records_save(
+            company=request.company, partner=partner, addresses=addresses, turnovers=turnovers, assets=assets
+        )
+        messages.success(request, _("Saved."))
+        return redirect("partners:detail", pk=partner.pk)
+    return render(
+        request,
+        "partners/partner_records.html",
+        {
+            "partner": partner,
+            "formsets": [(_("Addresses"), addresses), (_("Turnover"), turnovers), (_("Assets"), assets)],
+        },
+    )

@@ -131,6 +131,7 @@ OBJECT_URLS: dict[str, tuple[Callable, str]] = {
     "companies:department": (_department, "get"),
     "partners:detail": (_partner, "get"),
     "partners:edit": (_partner, "get"),
+    "partners:records": (_partner, "get"),
     "contacts:create": (_partner_pk, "get"),
     "contacts:detail": (_contact, "get"),
     "contacts:edit": (_contact, "get"),

@@ -123,3 +123,57 @@ class PartnerEditTests(TestCase):
         partner.refresh_from_db()
         self.assertEqual(partner.name, "ERP Zrt.")
         self.assertEqual(partner.accounts.get().status, "active")  # company data still editable
+
+
+class PartnerRecordsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.company = CompanyFactory()
+        cls.seller = member(cls.company, "partners.view_partner", "partners.change_partner")
+
+    def setUp(self):
+        self.client.force_login(self.seller)
+
+    def management(self, prefix, total, initial=0):
+        return {f"{prefix}-TOTAL_FORMS": total, f"{prefix}-INITIAL_FORMS": initial, f"{prefix}-MIN_NUM_FORMS": 0,
+                f"{prefix}-MAX_NUM_FORMS": 1000}  # fmt: skip
+
+    def test_crm_partner_gets_addresses_turnover_and_assets_by_hand(self):
+        partner = PartnerAccountFactory(company=self.company, owner=self.seller).partner
+        data = {
+            **self.management("addresses", 1), "addresses-0-kind": "billing", "addresses-0-country": "HU",
+            "addresses-0-city": "Szeged", "addresses-0-postal_code": "6720",
+            **self.management("turnover", 1), "turnover-0-period": "2026-03-17", "turnover-0-currency": "eur",
+            "turnover-0-amount": "1234.50",
+            **self.management("assets", 1), "assets-0-item": "Compressor", "assets-0-serial_number": "C-1",
+        }  # fmt: skip
+        response = self.client.post(f"/partners/{partner.pk}/records/", data)
+        self.assertRedirects(response, f"/partners/{partner.pk}/")
+        self.assertEqual(partner.addresses.get().city, "Szeged")
+        turnover = partner.turnovers.get()
+        self.assertEqual(
+            (str(turnover.period), turnover.currency, turnover.company), ("2026-03-01", "EUR", self.company)
+        )
+        self.assertEqual(partner.assets.get().item, "Compressor")
+        page = self.client.get(f"/partners/{partner.pk}/")
+        self.assertContains(page, "Compressor")
+        self.assertContains(page, "2026-03")
+
+    def test_bad_input_is_explained_and_nothing_saved(self):
+        partner = PartnerAccountFactory(company=self.company, owner=self.seller).partner
+        data = {
+            **self.management("addresses", 0), **self.management("assets", 0),
+            **self.management("turnover", 1), "turnover-0-period": "not a date", "turnover-0-amount": "lots",
+        }  # fmt: skip
+        response = self.client.post(f"/partners/{partner.pk}/records/", data)
+        self.assertContains(response, "Enter a valid date")
+        self.assertContains(response, "Enter a number")
+        self.assertFalse(partner.turnovers.exists())
+
+    def test_erp_partner_records_are_not_editable(self):
+        partner = PartnerAccountFactory(
+            company=self.company, owner=self.seller, partner=PartnerFactory(source="erp")
+        ).partner
+        response = self.client.post(f"/partners/{partner.pk}/records/", self.management("addresses", 0))
+        self.assertRedirects(response, f"/partners/{partner.pk}/")
+        self.assertFalse(partner.addresses.exists())
