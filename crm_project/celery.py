@@ -27,6 +27,11 @@ PERIODIC_TASKS: dict[str, dict] = {
         "task": "events.tasks.send_due_reminders",
         "crontab": {"minute": "*", "hour": "*"},
     },
+    # Daily at 07:00: dunning letters by working-day rules (preview in the admin first).
+    "dunning": {
+        "task": "receivables.tasks.run_daily_dunning",
+        "crontab": {"minute": "0", "hour": "7"},
+    },
     # Daily at 05:30: partners without a next event for a month go to the supervisor.
     "partners-without-next-event": {
         "task": "events.tasks.reassign_partners_without_next_event",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("communications.urls")),
     path("", include("orders.urls")),
+    path("anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),
 ]
 

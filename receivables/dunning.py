@@ -1,0 +1,294 @@
+"""Dunning: which partner gets which letter today, and the run that records and sends them.
+
+Rules (per company, working days from the company's calendar):
+1. An invoice counts once it is `first_letter_after` working days past its due date.
+2. A partner gets a letter when the counted invoices total at least the threshold in some currency.
+3. A sequence continues while an invoice of its last letter is still open; then the next letter is
+   due `repeat_every` working days after the last one. Otherwise a new sequence starts (level 1).
+4. Level 2 from `second_level_after_weeks` after the sequence's first letter; level 3 likewise.
+5. An open promise to pay (event type "promise-to-pay" dated today or later) pauses the partner.
+6. Letters go to the partner's financial contact(s); a partner without one is reported, never
+   skipped silently.
+The letter row (unique per company, partner and due slot) is written before anything is sent, so a
+second run, a late run or a retried task finds it and sends nothing twice.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template import Context, Template
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from companies.models import Company
+from companies.workdays import WorkCalendar
+from contacts.models import Contact
+from events.models import Event
+from partners.models import Partner
+from receivables.models import DunningLetter, DunningLetterInvoice, DunningPolicy, Invoice, LetterTemplate
+
+PROMISE_TYPE = "promise-to-pay"
+
+
+@dataclass
+class PlannedLine:
+    invoice: Invoice
+    days_overdue: int
+
+
+@dataclass
+class PlannedLetter:
+    partner: Partner
+    level: int
+    slot: date
+    sequence_started_on: date
+    lines: list[PlannedLine]
+    totals: dict[str, Decimal]
+    recipients: list[str] = field(default_factory=list)
+    language: str = "en"
+
+    @property
+    def has_recipients(self) -> bool:
+        return bool(self.recipients)
+
+
+@dataclass
+class Plan:
+    letters: list[PlannedLetter]
+    without_contact: list[PlannedLetter]
+    paused: list[Partner]
+
+
+def policy_for(company: Company) -> DunningPolicy:
+    policy, _ = DunningPolicy.objects.get_or_create(company=company)
+    return policy
+
+
+def plan_letters(company: Company, today: date) -> Plan:
+    """What today's run would send: a fixed number of queries whatever the number of invoices."""
+    policy = policy_for(company)
+    calendar = WorkCalendar.for_company(company)
+    thresholds = {row.currency: row.minimum for row in policy.thresholds.all()}
+    open_invoices = list(
+        Invoice.objects.filter(company=company, open_amount__gt=0)
+        .select_related("partner")
+        .order_by("due_on", "pk")
+    )
+    by_partner: dict[int, list[Invoice]] = defaultdict(list)
+    for invoice in open_invoices:
+        by_partner[invoice.partner_id].append(invoice)
+    partner_ids = list(by_partner)
+    last_letters = _last_letters(company, partner_ids)
+    last_letter_invoices = _letter_invoice_ids([letter.pk for letter in last_letters.values()])
+    paused = set(
+        Event.objects.filter(
+            company=company,
+            partner_id__in=partner_ids,
+            type__code=PROMISE_TYPE,
+            promised_payment_on__gte=today,
+        ).values_list("partner_id", flat=True)
+    )
+    contacts = _financial_contacts(partner_ids)
+    plan = Plan(letters=[], without_contact=[], paused=[])
+    for partner_id, invoices in by_partner.items():
+        partner = invoices[0].partner
+        if partner_id in paused:
+            plan.paused.append(partner)
+            continue
+        counted = [
+            inv
+            for inv in invoices
+            if today >= calendar.add_working_days(inv.due_on, policy.first_letter_after)
+        ]
+        if not counted:
+            continue
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for invoice in counted:
+            totals[invoice.currency] += invoice.open_amount
+        if not any(amount >= thresholds.get(cur, _default_threshold(cur)) for cur, amount in totals.items()):
+            continue
+        last = last_letters.get(partner_id)
+        open_ids = {invoice.pk for invoice in invoices}
+        if last is not None and last_letter_invoices.get(last.pk, set()) & open_ids:
+            last_day = max(last.slot, timezone.localdate(last.created_at))
+            slot = calendar.add_working_days(last_day, policy.repeat_every)
+            started = last.sequence_started_on
+        else:
+            oldest = min(inv.due_on for inv in counted)
+            slot = calendar.add_working_days(oldest, policy.first_letter_after)
+            if last is not None and slot <= last.slot:
+                slot = today
+            started = slot
+        if today < slot:
+            continue
+        level = 1
+        if today >= started + timedelta(weeks=policy.second_level_after_weeks):
+            level = 2
+        if policy.third_level_after_weeks and today >= started + timedelta(
+            weeks=policy.third_level_after_weeks
+        ):
+            level = 3
+        people = contacts.get(partner_id, [])
+        letter = PlannedLetter(
+            partner=partner,
+            level=level,
+            slot=slot,
+            sequence_started_on=started,
+            lines=[PlannedLine(inv, (today - inv.due_on).days) for inv in counted],
+            totals=dict(totals),
+            recipients=[person.email for person in people],
+            language=next((p.preferred_language for p in people if p.preferred_language), company.language),
+        )
+        (plan.letters if letter.has_recipients else plan.without_contact).append(letter)
+    plan.letters.sort(key=lambda letter: letter.partner.name)
+    plan.without_contact.sort(key=lambda letter: letter.partner.name)
+    return plan
+
+
+def _default_threshold(currency: str) -> Decimal:
+    return Decimal("1000") if currency == "HUF" else Decimal("0")
+
+
+def _last_letters(company: Company, partner_ids: list[int]) -> dict[int, DunningLetter]:
+    latest: dict[int, DunningLetter] = {}
+    for letter in DunningLetter.objects.filter(company=company, partner_id__in=partner_ids).order_by(
+        "slot", "pk"
+    ):
+        latest[letter.partner_id] = letter
+    return latest
+
+
+def _letter_invoice_ids(letter_ids: list[int]) -> dict[int, set[int]]:
+    result: dict[int, set[int]] = defaultdict(set)
+    for letter_id, invoice_id in DunningLetterInvoice.objects.filter(letter_id__in=letter_ids).values_list(
+        "letter_id", "invoice_id"
+    ):
+        result[letter_id].add(invoice_id)
+    return result
+
+
+def _financial_contacts(partner_ids: list[int]) -> dict[int, list[Contact]]:
+    result: dict[int, list[Contact]] = defaultdict(list)
+    contacts = (
+        Contact.objects.active()
+        .filter(partner_id__in=partner_ids, roles__type__code="financial")
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+    for contact in contacts:
+        result[contact.partner_id].append(contact)
+    return result
+
+
+def render_letter(company: Company, planned: PlannedLetter) -> tuple[str, str]:
+    template = (
+        LetterTemplate.objects.filter(company=company, level=planned.level, language=planned.language).first()
+        or LetterTemplate.objects.filter(
+            company__isnull=True, level=planned.level, language=planned.language
+        ).first()
+    )
+    with translation.override(planned.language):
+        subject_text, body_text = (
+            (template.subject, template.body) if template else _builtin_template(planned.level)
+        )
+        context = Context(
+            {
+                "partner": planned.partner,
+                "company": company,
+                "level": planned.level,
+                "invoices": [
+                    {
+                        "number": line.invoice.number,
+                        "issued_on": line.invoice.issued_on,
+                        "due_on": line.invoice.due_on,
+                        "open_amount": line.invoice.open_amount,
+                        "currency": line.invoice.currency,
+                        "days_overdue": line.days_overdue,
+                    }
+                    for line in planned.lines
+                ],
+                "totals": planned.totals,
+            },
+            autoescape=False,
+        )
+        return Template(subject_text).render(context).strip(), Template(body_text).render(context)
+
+
+def _builtin_template(level: int) -> tuple[str, str]:
+    subjects = {
+        1: _("Payment reminder from {{ company.name }}"),
+        2: _("Second reminder: overdue invoices at {{ company.name }}"),
+        3: _("Final notice: overdue invoices at {{ company.name }}"),
+    }
+    body = (
+        _("Dear {{ partner.name }},")
+        + "\n\n"
+        + _("According to our records the following invoices are overdue:")
+        + "\n\n{% for i in invoices %}{{ i.number }}  {{ i.issued_on|date:'Y-m-d' }}  "
+        + "{{ i.due_on|date:'Y-m-d' }}  {{ i.open_amount }} {{ i.currency }}  ({{ i.days_overdue }} "
+        + _("days overdue")
+        + ")\n{% endfor %}\n"
+        + _("Total")
+        + ": {% for currency, amount in totals.items %}{{ amount }} {{ currency }}{% if not forloop.last %}, "
+        + "{% endif %}{% endfor %}\n\n"
+        + _("Please pay the amount or let us know if you have already paid.")
+        + "\n\n{{ company.name }}"
+    )
+    return subjects.get(level, subjects[3]), body
+
+
+def dunning_run(company: Company, today: date | None = None) -> dict:
+    """Record today's letters (each at most once per due slot) and send them after commit."""
+    from receivables.tasks import send_dunning_letter
+
+    today = today or timezone.localdate()
+    if not policy_for(company).is_active:
+        return {"created": 0, "without_contact": 0, "paused": 0}
+    plan = plan_letters(company, today)
+    created = 0
+    for planned in plan.letters:
+        subject, body = render_letter(company, planned)
+        try:
+            with transaction.atomic():
+                letter = DunningLetter.objects.create(
+                    company=company,
+                    partner=planned.partner,
+                    slot=planned.slot,
+                    level=planned.level,
+                    sequence_started_on=planned.sequence_started_on,
+                    recipients=planned.recipients,
+                    subject=subject,
+                    body=body,
+                    totals={currency: str(amount) for currency, amount in planned.totals.items()},
+                )
+                DunningLetterInvoice.objects.bulk_create(
+                    [
+                        DunningLetterInvoice(
+                            letter=letter,
+                            invoice=line.invoice,
+                            open_amount=line.invoice.open_amount,
+                            days_overdue=line.days_overdue,
+                        )
+                        for line in planned.lines
+                    ]
+                )
+        except IntegrityError:
+            continue  # this slot's letter exists already: a second or late run
+        created += 1
+        transaction.on_commit(lambda pk=letter.pk: send_dunning_letter.delay(pk))
+    return {"created": created, "without_contact": len(plan.without_contact), "paused": len(plan.paused)}
+
+
+def dunning_run_all(today: date | None = None) -> dict[str, dict]:
+    return {company.code: dunning_run(company, today) for company in Company.objects.filter(is_active=True)}
+
+
+def message_id_for(letter: DunningLetter) -> str:
+    """A stable Message-ID: a re-send after a crash carries the same id, so receivers can tell."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "crm.local"
+    return f"<dunning-{letter.company_id}-{letter.pk}@{domain}>"
