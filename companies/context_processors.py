@@ -15,7 +15,15 @@ def active_company(request: HttpRequest) -> dict:
             .order_by("company__name")
         )
 
+    def functions():
+        from companies.permissions import function_codes_for_membership
+
+        if not hasattr(request, "_function_codes"):
+            request._function_codes = function_codes_for_membership(getattr(request, "membership", None))
+        return request._function_codes
+
     return {
         "active_company": getattr(request, "company", None),
         "switchable_memberships": switchable,
+        "functions": functions,
     }

@@ -170,8 +170,11 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="crm@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {
+    # "user:password" for the basic auth the ESP's webhooks must send; without it webhooks are refused.
     "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
 }
+# Which ESPs' tracking webhooks are exposed under /anymail/<esp>/tracking/ (anymail names).
+ANYMAIL_TRACKING_ESPS = env.list("ANYMAIL_TRACKING_ESPS", default=["postmark"])
 
 # Celery: filesystem transport when there is no Redis, so periodic jobs
 # really run on a bare machine (`celery worker -B`, one process).

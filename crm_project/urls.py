@@ -15,7 +15,8 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("communications.urls")),
     path("", include("orders.urls")),
-    path("anymail/", include("anymail.urls")),
+    path("", include("receivables.urls")),
+    path("anymail/", include("receivables.webhook_urls")),
     path("admin/", admin.site.urls),
 ]
 

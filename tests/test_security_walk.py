@@ -55,8 +55,8 @@ class CsrfWalkTests(TestCase):
         client.force_login(self.user)
         checked = 0
         for name, url in all_routes():
-            if name in CSRF_EXEMPT:
-                continue
+            if name in CSRF_EXEMPT or name.startswith("anymail:"):
+                continue  # ESP webhooks: csrf-exempt by design, authenticated by ANYMAIL WEBHOOK_SECRET
             with self.subTest(url=name):
                 response = client.post(url, {"anything": "1"})
                 self.assertEqual(response.status_code, 403, f"{name} accepted a POST without a CSRF token")

@@ -123,6 +123,19 @@ def _order(company, b_user):
     }
 
 
+def _letter(company, b_user):
+    from datetime import date
+
+    from receivables.models import DunningLetter
+
+    partner = PartnerAccountFactory(company=company, owner=b_user).partner
+    letter = DunningLetter.objects.create(
+        company=company, partner=partner, slot=date(2026, 1, 5), level=1, sequence_started_on=date(2026, 1, 5),
+        subject="x", body="x",
+    )  # fmt: skip
+    return {"pk": letter.pk}
+
+
 # url name -> (factory returning kwargs for company B's object, HTTP method)
 OBJECT_URLS: dict[str, tuple[Callable, str]] = {
     "companies:person": (_person, "get"),
@@ -153,6 +166,8 @@ OBJECT_URLS: dict[str, tuple[Callable, str]] = {
     "communications:attachment": (_attachment, "get"),
     "communications:notification_open": (_notification, "post"),
     "orders:detail": (_order, "get"),
+    "receivables:letter": (_letter, "get"),
+    "receivables:partner": (_partner, "get"),
 }
 
 

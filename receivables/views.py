@@ -1,0 +1,160 @@
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from companies.permissions import function_required, has_function
+from companies.visibility import Viewer
+from events.models import Event
+from partners.models import PartnerAccount
+from receivables.dunning import dunning_run, plan_letters
+from receivables.filters import LetterFilter
+from receivables.models import DunningLetter, Invoice
+
+BUCKETS = [(0, 30, "0–30"), (31, 60, "31–60"), (61, 90, "61–90"), (91, None, "90+")]
+
+
+def ageing(invoices, today) -> dict[str, list[tuple[str, Decimal]]]:
+    """Overdue open amounts by days-overdue bucket, per currency."""
+    totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: {label: Decimal(0) for *_, label in BUCKETS})
+    for due_on, currency, amount in invoices:
+        days = (today - due_on).days
+        if days <= 0:
+            continue
+        for low, high, label in BUCKETS:
+            if days >= low and (high is None or days <= high):
+                totals[currency][label] += amount
+                break
+    return {currency: list(buckets.items()) for currency, buckets in sorted(totals.items())}
+
+
+def chart(buckets: list[tuple[str, Decimal]]) -> list[dict]:
+    """Bar heights in percent of the largest bucket, for the server-drawn SVG chart."""
+    top = max((amount for _, amount in buckets), default=Decimal(0)) or Decimal(1)
+    return [
+        {
+            "label": label,
+            "amount": amount,
+            "height": int(amount * 100 / top),
+            "y": 110 - int(amount * 100 / top),
+            "x": 10 + index * 70,
+        }
+        for index, (label, amount) in enumerate(buckets)
+    ]
+
+
+@function_required("receivables.view_receivables")
+def desk(request: HttpRequest) -> HttpResponse:
+    """The collection desk: ageing per currency, the partners without a financial contact, recent letters."""
+    today = timezone.localdate()
+    open_invoices = Invoice.objects.filter(company=request.company, open_amount__gt=0)
+    buckets = ageing(open_invoices.values_list("due_on", "currency", "open_amount"), today)
+    plan = plan_letters(request.company, today)
+    by_partner = (
+        open_invoices.filter(due_on__lt=today)
+        .values("partner_id", "partner__name", "currency")
+        .annotate(total=Sum("open_amount"))
+        .order_by("-total")[:50]
+    )
+    return render(
+        request,
+        "receivables/desk.html",
+        {
+            "charts": {currency: chart(rows) for currency, rows in buckets.items()},
+            "buckets": buckets,
+            "without_contact": plan.without_contact,
+            "paused": plan.paused,
+            "by_partner": by_partner,
+            "recent": DunningLetter.objects.filter(company=request.company).select_related("partner")[:10],
+            "can_run": has_function(request, "receivables.run_dunning"),
+        },
+    )
+
+
+@function_required("receivables.view_receivables")
+def letter_list(request: HttpRequest) -> HttpResponse:
+    queryset = DunningLetter.objects.visible_to(Viewer.for_request(request)).select_related("partner")
+    filterset = LetterFilter(request.GET or None, queryset=queryset)
+    letters = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    if filterset.is_bound and not filterset.is_valid():
+        letters = queryset.none()
+    page = Paginator(letters.order_by("-slot", "-pk"), 25).get_page(request.GET.get("page"))
+    return render(request, "receivables/letter_list.html", {"filter": filterset, "page": page})
+
+
+@function_required("receivables.view_receivables")
+def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = (
+        DunningLetter.objects.visible_to(Viewer.for_request(request))
+        .select_related("partner")
+        .filter(pk=pk)
+        .first()
+    )
+    if letter is None:
+        raise Http404(_("No such letter in this company."))
+    return render(
+        request,
+        "receivables/letter_detail.html",
+        {"letter": letter, "lines": letter.lines.select_related("invoice"), "events": letter.events.all()},
+    )
+
+
+@function_required("receivables.view_receivables")
+def partner_receivables(request: HttpRequest, pk: int) -> HttpResponse:
+    account = (
+        PartnerAccount.objects.filter(company=request.company, partner_id=pk)
+        .select_related("partner")
+        .first()
+    )
+    if account is None:
+        raise Http404(_("No such partner in this company."))
+    today = timezone.localdate()
+    invoices = list(Invoice.objects.filter(company=request.company, partner_id=pk, open_amount__gt=0))
+    for invoice in invoices:
+        invoice.days_overdue = max((today - invoice.due_on).days, 0)
+    activities = (
+        Event.objects.filter(
+            company=request.company, partner_id=pk, type__code__in=["collection-call", "promise-to-pay"]
+        )
+        .select_related("type", "owner")
+        .order_by("-starts_at")[:50]
+    )
+    return render(
+        request,
+        "receivables/partner_receivables.html",
+        {
+            "partner": account.partner,
+            "invoices": invoices,
+            "letters": DunningLetter.objects.filter(company=request.company, partner_id=pk).order_by("-slot")[
+                :50
+            ],
+            "activities": activities,
+        },
+    )
+
+
+@function_required("receivables.run_dunning")
+def preview(request: HttpRequest) -> HttpResponse:
+    """Exactly what today's run would send, before anything goes out."""
+    today = timezone.localdate()
+    plan = plan_letters(request.company, today)
+    return render(request, "receivables/preview.html", {"plan": plan, "today": today})
+
+
+@require_POST
+@function_required("receivables.run_dunning")
+def run_now(request: HttpRequest) -> HttpResponse:
+    result = dunning_run(request.company)
+    messages.success(
+        request,
+        _("Dunning run done: %(created)d letters queued, %(missing)d partners without a financial contact.")
+        % {"created": result["created"], "missing": result["without_contact"]},
+    )
+    return redirect("receivables:letters")
