@@ -35,6 +35,8 @@ GROUPS: dict[str, list[str]] = {
         *COMMUNICATION_FUNCTIONS,
     ],
     "Finance": [
+        "receivables.view_receivables",
+        "receivables.run_dunning",
         "partners.view_partner",
         "companies.view_all_company_data",
         "partners.export_partners",
@@ -56,6 +58,8 @@ GROUPS: dict[str, list[str]] = {
         *EVENT_FUNCTIONS,
         "events.close_subordinate_event",
         "events.configure_event_types",
+        "receivables.view_receivables",
+        "receivables.run_dunning",
         *COMMUNICATION_FUNCTIONS,
     ],
 }

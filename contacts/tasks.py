@@ -60,3 +60,21 @@ def send_gdpr_notice(self, notice_id: int) -> str:
         last_error="",
     )
     return "sent"
+
+
+@shared_task(acks_late=True)
+def resend_stuck_gdpr_notices() -> int:
+    """Outbox sweep (every 5 minutes): notices whose send task was lost (a crash between commit and
+    enqueue, or a worker killed mid-send) are queued again. Claiming in the task keeps it at most once
+    per notice attempt; a notice stuck in "sending" for 15 minutes counts as lost."""
+    from datetime import timedelta
+
+    now = timezone.now()
+    stuck = GdprNotice.objects.filter(
+        status__in=[NoticeStatus.QUEUED, NoticeStatus.FAILED], created_at__lt=now - timedelta(minutes=5)
+    ) | GdprNotice.objects.filter(status=NoticeStatus.SENDING, created_at__lt=now - timedelta(minutes=15))
+    ids = list(stuck.values_list("pk", flat=True)[:500])
+    GdprNotice.objects.filter(pk__in=ids, status=NoticeStatus.SENDING).update(status=NoticeStatus.FAILED)
+    for pk in ids:
+        send_gdpr_notice.delay(pk)
+    return len(ids)

@@ -27,6 +27,15 @@ PERIODIC_TASKS: dict[str, dict] = {
         "task": "events.tasks.send_due_reminders",
         "crontab": {"minute": "*", "hour": "*"},
     },
+    # Every 5 minutes: the outbox sweeps (sends whose task was lost between commit and enqueue).
+    "gdpr-outbox": {
+        "task": "contacts.tasks.resend_stuck_gdpr_notices",
+        "crontab": {"minute": "*/5", "hour": "*"},
+    },
+    "dunning-outbox": {
+        "task": "receivables.tasks.resend_stuck_letters",
+        "crontab": {"minute": "*/5", "hour": "*"},
+    },
     # Daily at 07:00: dunning letters by working-day rules (preview in the admin first).
     "dunning": {
         "task": "receivables.tasks.run_daily_dunning",

@@ -7,6 +7,7 @@ from contacts import demo as contacts_demo
 from events import demo as events_demo
 from orders import demo as orders_demo
 from partners import demo as partners_demo
+from receivables import demo as receivables_demo
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         events_demo.seed(companies)
         orders_demo.seed(companies)
         communications_demo.seed(companies)
+        receivables_demo.seed(companies)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data is in place. Logins (password for all: {companies_demo.DEMO_PASSWORD}):"
