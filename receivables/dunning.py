@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template import Context, Template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -185,21 +186,32 @@ def _financial_contacts(partner_ids: list[int]) -> dict[int, list[Contact]]:
     return result
 
 
-def render_letter(company: Company, planned: PlannedLetter) -> tuple[str, str]:
-    template = (
-        LetterTemplate.objects.filter(company=company, level=planned.level, language=planned.language).first()
-        or LetterTemplate.objects.filter(
-            company__isnull=True, level=planned.level, language=planned.language
-        ).first()
-    )
-    with translation.override(planned.language):
-        subject_text, body_text = (
-            (template.subject, template.body) if template else _builtin_template(planned.level)
-        )
+class LetterRenderer:
+    """Renders letters; each (level, language) template is looked up and compiled once per run."""
+
+    def __init__(self, company: Company):
+        self.company = company
+        self.rows = {
+            (row.company_id, row.level, row.language): row
+            for row in LetterTemplate.objects.filter(Q(company=company) | Q(company__isnull=True))
+        }
+        self.compiled: dict[tuple[int, str], tuple[Template, Template]] = {}
+
+    def _templates(self, level: int, language: str) -> tuple[Template, Template]:
+        key = (level, language)
+        if key not in self.compiled:
+            row = self.rows.get((self.company.pk, level, language)) or self.rows.get((None, level, language))
+            with translation.override(language):
+                subject, body = (row.subject, row.body) if row else _builtin_template(level)
+            self.compiled[key] = (Template(subject), Template(body))
+        return self.compiled[key]
+
+    def render(self, planned: PlannedLetter) -> tuple[str, str]:
+        subject, body = self._templates(planned.level, planned.language)
         context = Context(
             {
                 "partner": planned.partner,
-                "company": company,
+                "company": self.company,
                 "level": planned.level,
                 "invoices": [
                     {
@@ -216,7 +228,8 @@ def render_letter(company: Company, planned: PlannedLetter) -> tuple[str, str]:
             },
             autoescape=False,
         )
-        return Template(subject_text).render(context).strip(), Template(body_text).render(context)
+        with translation.override(planned.language):
+            return subject.render(context).strip(), body.render(context)
 
 
 def _builtin_template(level: int) -> tuple[str, str]:
@@ -250,9 +263,10 @@ def dunning_run(company: Company, today: date | None = None) -> dict:
     if not policy_for(company).is_active:
         return {"created": 0, "without_contact": 0, "paused": 0}
     plan = plan_letters(company, today)
+    renderer = LetterRenderer(company)
     created = 0
     for planned in plan.letters:
-        subject, body = render_letter(company, planned)
+        subject, body = renderer.render(planned)
         try:
             with transaction.atomic():
                 letter = DunningLetter.objects.create(
