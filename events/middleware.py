@@ -13,6 +13,7 @@ ALLOWED_URL_NAMES = {
     "events:reminders",
     "events:reminder_dismiss",
     "events:reminder_snooze",
+    "communications:live",
     "logout",
     "set_language",
     "javascript-catalog",

@@ -40,7 +40,7 @@ def test_login_switch_company_and_language(live_server, page: Page):
     page.select_option("#language-select", value="bg")
     expect(page.get_by_role("heading", name="Партньори")).to_be_visible()
 
-    page.click("summary")
+    page.click("#user-menu")
     page.click("#logout-button")
     page.goto(f"{live_server.url}/partners/")
     expect(page.locator("#id_username")).to_be_visible()
