@@ -12,6 +12,7 @@ from tests.test_url_isolation import iter_patterns
 # Views that must accept POSTs without a CSRF token, with the reason (ESP webhooks authenticate otherwise).
 CSRF_EXEMPT: dict[str, str] = {}
 HOSTILE = [
+    "\x00",
     "'",
     '"><script>alert(1)</script>',
     "%00",
