@@ -8,6 +8,7 @@ from communications.models import Communication, Task, Thread
 from companies.models import User
 from contacts.models import Contact
 from events.forms import DateTimeInput
+from orders.models import Order
 from partners.models import Partner, PartnerAccount
 
 MENTION_ATTRS = {
@@ -59,12 +60,17 @@ class CounterpartyFormMixin:
 class ThreadForm(CounterpartyFormMixin, forms.ModelForm):
     class Meta:
         model = Thread
-        fields = ["subject", "partner", "counterparty_text", "description"]
-        widgets = {"description": forms.Textarea(attrs=MENTION_ATTRS)}
+        fields = ["subject", "partner", "counterparty_text", "description", "orders"]
+        widgets = {
+            "description": forms.Textarea(attrs=MENTION_ATTRS),
+            "orders": forms.SelectMultiple(attrs={"size": 5}),
+        }
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_counterparty(viewer)
+        self.fields["orders"].queryset = Order.objects.visible_to(viewer).select_related("partner")
+        self.fields["orders"].required = False
 
     def clean(self):
         cleaned = super().clean()

@@ -44,11 +44,13 @@ def thread_create(
 
 
 @transaction.atomic
-def thread_update(*, thread: Thread, actor: User, **fields) -> Thread:
+def thread_update(*, thread: Thread, actor: User, orders=None, **fields) -> Thread:
     old_text = _stored(thread, "description")["description"]
     for name, value in fields.items():
         setattr(thread, name, value)
     thread.save()
+    if orders is not None:
+        thread.orders.set(orders)
     mentions.mentions_sync(
         source=thread, company=thread.company, old_text=old_text, new_text=thread.description, actor=actor
     )

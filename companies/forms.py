@@ -39,3 +39,9 @@ class AddSupervisorForm(forms.Form):
                 code="cycle",
             )
         return supervisor
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "email_notifications"]

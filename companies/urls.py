@@ -6,6 +6,7 @@ app_name = "companies"
 
 urlpatterns = [
     path("company/switch/", views.company_switch, name="switch"),
+    path("me/", views.profile, name="profile"),
     path("org/", views.organisation, name="organisation"),
     path("org/people/<int:pk>/", views.person_detail, name="person"),
     path("org/people/<int:pk>/supervisors/add/", views.supervisor_add, name="supervisor_add"),

@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from companies.forms import AddSupervisorForm, CompanySwitchForm
+from communications.mentions import mentioned_in
+from companies.forms import AddSupervisorForm, CompanySwitchForm, ProfileForm
 from companies.hierarchy import subordinate_ids, supervisor_edge_add, supervisor_ids
 from companies.middleware import SESSION_KEY
 from companies.models import Department, Membership, SupervisorEdge, User
 from companies.permissions import function_required, has_function, member_required
+from companies.visibility import Viewer
 
 PEOPLE_SORTS = {
     "name": ("user__last_name", "user__first_name"),
@@ -108,6 +110,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "all_above": all_above.order_by("last_name", "first_name"),
             "form": form,
             "can_manage": can_manage,
+            "mentioned_in": mentioned_in(person, Viewer.for_request(request)),
         },
     )
 
@@ -165,5 +168,17 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ancestors": department.get_ancestors(),
             "children": department.get_children(),
             "members": members,
+            "mentioned_in": mentioned_in(department, Viewer.for_request(request)),
         },
     )
+
+
+@member_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The user's own settings: name, e-mail, and whether mentions and assignments also come by e-mail."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your settings were saved."))
+        return redirect("companies:profile")
+    return render(request, "companies/profile.html", {"form": form})

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from communications.mentions import mentioned_in
 from communications.models import Thread
 from companies.permissions import function_required, has_function
 from companies.visibility import Viewer
@@ -114,6 +115,7 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(partner=partner)
         .select_related("owner")
         .order_by("-created_at")[:20],
+        "mentioned_in": mentioned_in(partner, Viewer.for_request(request)),
         "owner_changes": partner.owner_changes.filter(company=request.company).select_related(
             "from_owner", "to_owner"
         )[:20],

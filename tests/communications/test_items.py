@@ -231,3 +231,33 @@ class TimelineTests(TestCase):
         self.assertEqual(kinds, {"communication", "task", "event", "order"})
         times = [item.when for item in page.items]
         self.assertEqual(times, sorted(times))
+
+
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+class EmailPreferenceTests(TestCase):
+    def test_mentions_and_assignments_come_by_email_when_chosen(self):
+        from django.core import mail
+
+        company = CompanyFactory()
+        author = member(company, *ALL)
+        reader = member(company, *ALL, email="reader@example.com")
+        self.client.force_login(reader)
+        self.client.post(
+            "/me/",
+            {
+                "first_name": "R",
+                "last_name": "Reader",
+                "email": "reader@example.com",
+                "email_notifications": "on",
+            },
+        )
+        reader.refresh_from_db()
+        self.assertTrue(reader.email_notifications)
+        with self.captureOnCommitCallbacks(execute=True):
+            factories.task(company, author, assignee=reader, description=f"@[R](user:{reader.pk})")
+        self.assertEqual(len(mail.outbox), 2)  # the assignment and the mention
+        self.assertTrue(all(m.to == ["reader@example.com"] for m in mail.outbox))
+        quiet = member(company, *ALL, email="quiet@example.com")
+        with self.captureOnCommitCallbacks(execute=True):
+            factories.task(company, author, assignee=quiet)
+        self.assertEqual(len(mail.outbox), 2)
