@@ -36,6 +36,16 @@ PERIODIC_TASKS: dict[str, dict] = {
         "task": "receivables.tasks.resend_stuck_letters",
         "crontab": {"minute": "*/5", "hour": "*"},
     },
+    # Hourly at :15: the incremental import from the ERP (partners, products, orders, invoices).
+    "erp-import": {
+        "task": "erp_sync.tasks.import_from_erp",
+        "crontab": {"minute": "15", "hour": "*"},
+    },
+    # Every 10 minutes: approvals of partners pushed to the ERP.
+    "erp-approvals": {
+        "task": "erp_sync.tasks.check_partner_approvals",
+        "crontab": {"minute": "*/10", "hour": "*"},
+    },
     # Daily at 07:00: dunning letters by working-day rules (preview in the admin first).
     "dunning": {
         "task": "receivables.tasks.run_daily_dunning",

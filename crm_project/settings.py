@@ -298,3 +298,11 @@ ATTACHMENT_ALLOWED_EXTENSIONS = set(
     )
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+
+# ERP synchronisation. The demo run starts the local simulator on 8098 with this key.
+ERP_CONNECTOR = env.str("ERP_CONNECTOR", default="http")
+ERP_API_URL = env.str("ERP_API_URL", default="http://127.0.0.1:8098")
+ERP_API_KEY = env.str("ERP_API_KEY", default="demo-erp-key")
+ERP_PAGE_SIZE = env.int("ERP_PAGE_SIZE", default=500)
+ERP_TIMEOUT = env.float("ERP_TIMEOUT", default=30)
+ERP_LOCK_MINUTES = env.int("ERP_LOCK_MINUTES", default=30)

@@ -114,6 +114,10 @@ def event_close(*, event: Event, outcome: str, note: str, by: User) -> Event:
     locked.closed_at = timezone.now()
     locked.closed_by = by
     locked.save(update_fields=["outcome", "closing_note", "closed_at", "closed_by", "updated_at"])
+    if outcome == Outcome.SUCCESSFUL and locked.partner_id:
+        from erp_sync.push import partner_push_after_first_success
+
+        partner_push_after_first_success(locked.partner)
     return locked
 
 

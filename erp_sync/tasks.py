@@ -1,0 +1,24 @@
+from celery import shared_task
+
+from erp_sync.connectors import ConnectorError
+from erp_sync.importer import run_import
+from erp_sync.push import approvals_check, push_send
+
+
+@shared_task(acks_late=True)
+def import_from_erp(full: bool = False, trigger: str = "schedule") -> str:
+    """Hourly (editable in the admin) and on demand: the incremental import, or a full resync."""
+    return run_import(full=full, trigger=trigger).status
+
+
+@shared_task(
+    bind=True, acks_late=True, autoretry_for=(ConnectorError,), retry_backoff=60, retry_backoff_max=3600,
+    retry_jitter=True, max_retries=10,
+)  # fmt: skip
+def push_partner(self, push_id: int) -> str:
+    return push_send(push_id)
+
+
+@shared_task(acks_late=True)
+def check_partner_approvals() -> dict:
+    return approvals_check()
