@@ -303,6 +303,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 *
 ERP_CONNECTOR = env.str("ERP_CONNECTOR", default="http")
 ERP_API_URL = env.str("ERP_API_URL", default="http://127.0.0.1:8098")
 ERP_API_KEY = env.str("ERP_API_KEY", default="demo-erp-key")
+ERP_SQL_DSN = env.str("ERP_SQL_DSN", default="")  # for ERP_CONNECTOR=sql: postgresql://user@host/erp
 ERP_PAGE_SIZE = env.int("ERP_PAGE_SIZE", default=500)
 ERP_TIMEOUT = env.float("ERP_TIMEOUT", default=30)
 ERP_LOCK_MINUTES = env.int("ERP_LOCK_MINUTES", default=30)

@@ -43,4 +43,10 @@ def get_connector() -> Connector:
             page_size=settings.ERP_PAGE_SIZE,
             timeout=settings.ERP_TIMEOUT,
         )
+    if settings.ERP_CONNECTOR == "sql":
+        from erp_sync.connectors.sql import SqlConnector
+
+        return SqlConnector(
+            dsn=settings.ERP_SQL_DSN, page_size=settings.ERP_PAGE_SIZE, timeout=settings.ERP_TIMEOUT
+        )
     raise ConnectorError(f"Unknown ERP connector {settings.ERP_CONNECTOR!r}")
