@@ -6,7 +6,7 @@ from companies.models import Company, User
 
 
 class CompanySwitchForm(forms.Form):
-    company = forms.IntegerField()
+    company = forms.IntegerField(min_value=1, max_value=2**63 - 1)
 
 
 class AddSupervisorForm(forms.Form):

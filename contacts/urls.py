@@ -5,9 +5,9 @@ from contacts import views
 app_name = "contacts"
 
 urlpatterns = [
-    path("partners/<int:partner_pk>/contacts/new/", views.contact_create, name="create"),
-    path("contacts/<int:pk>/", views.contact_detail, name="detail"),
-    path("contacts/<int:pk>/edit/", views.contact_edit, name="edit"),
-    path("contacts/<int:pk>/export/", views.contact_export, name="export"),
-    path("contacts/<int:pk>/anonymise/", views.contact_anonymise, name="anonymise"),
+    path("partners/<id:partner_pk>/contacts/new/", views.contact_create, name="create"),
+    path("contacts/<id:pk>/", views.contact_detail, name="detail"),
+    path("contacts/<id:pk>/edit/", views.contact_edit, name="edit"),
+    path("contacts/<id:pk>/export/", views.contact_export, name="export"),
+    path("contacts/<id:pk>/anonymise/", views.contact_anonymise, name="anonymise"),
 ]

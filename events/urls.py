@@ -9,15 +9,13 @@ urlpatterns = [
     path("events/calendar/view/", views.event_calendar, name="calendar"),
     path("events/new/", views.event_create, name="create"),
     path("events/overdue/", views.overdue, name="overdue"),
-    path("events/<int:pk>/", views.event_detail, name="detail"),
-    path("events/<int:pk>/edit/", views.event_edit, name="edit"),
-    path("events/<int:pk>/close/", views.event_close, name="close"),
-    path("events/<int:pk>/delete/", views.event_delete, name="delete"),
+    path("events/<id:pk>/", views.event_detail, name="detail"),
+    path("events/<id:pk>/edit/", views.event_edit, name="edit"),
+    path("events/<id:pk>/close/", views.event_close, name="close"),
+    path("events/<id:pk>/delete/", views.event_delete, name="delete"),
     path("reminders/", views.reminder_popups, name="reminders"),
-    path(
-        "reminders/<int:pk>/dismiss/", views.reminder_action, {"action": "dismiss"}, name="reminder_dismiss"
-    ),
-    path("reminders/<int:pk>/snooze/", views.reminder_action, {"action": "snooze"}, name="reminder_snooze"),
+    path("reminders/<id:pk>/dismiss/", views.reminder_action, {"action": "dismiss"}, name="reminder_dismiss"),
+    path("reminders/<id:pk>/snooze/", views.reminder_action, {"action": "snooze"}, name="reminder_snooze"),
 ]
 
 # Google Calendar connection and the iCalendar feed (events/views_calendar.py).

@@ -5,6 +5,6 @@ from orders import views
 app_name = "orders"
 
 urlpatterns = [
-    path("orders/<int:pk>/", views.order_detail, name="detail"),
-    path("products/<int:pk>/", views.product_detail, name="product"),
+    path("orders/<id:pk>/", views.order_detail, name="detail"),
+    path("products/<id:pk>/", views.product_detail, name="product"),
 ]

@@ -1,8 +1,12 @@
-"""Free-text counterparties (typed on threads, communications and tasks) and their promotion to partners."""
+"""Free-text counterparties (typed on threads, communications and tasks) and their promotion to partners.
+
+Texts are compared case- and space-insensitively in Python (str.casefold), because SQLite's LOWER()
+only folds ASCII and Hungarian and Bulgarian names are not ASCII.
+"""
+
+from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Q
-from django.db.models.functions import Lower, Trim
 
 from companies.models import Company
 from partners.models import Partner
@@ -14,35 +18,43 @@ def _holders():
     return (Thread, Communication, Task)
 
 
-def free_text_counterparties(company: Company, query: str = "") -> list[dict]:
-    """Distinct free-text counterparties of the company (case and spaces ignored), with how many records."""
-    totals: dict[str, dict] = {}
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _rows(company: Company):
     for model in _holders():
         rows = (
             model.objects.filter(company=company, partner__isnull=True)
             .exclude(counterparty_text="")
-            .annotate(key=Lower(Trim("counterparty_text")))
+            .values_list("pk", "counterparty_text")
         )
-        if query:
-            rows = rows.filter(counterparty_text__icontains=query)
-        for row in (
-            rows.values("key").annotate(records=Count("pk"), text=Trim("counterparty_text")).order_by("key")
-        ):
-            entry = totals.setdefault(row["key"], {"key": row["key"], "text": row["text"], "records": 0})
-            entry["records"] += row["records"]
+        for pk, text in rows.iterator(chunk_size=2000):
+            yield model, pk, text
+
+
+def free_text_counterparties(company: Company, query: str = "") -> list[dict]:
+    """Distinct free-text counterparties of the company (case and spaces ignored), with how many records."""
+    wanted = _key(query)
+    totals: dict[str, dict] = {}
+    for _model, _pk, text in _rows(company):
+        key = _key(text)
+        if wanted and wanted not in key:
+            continue
+        entry = totals.setdefault(key, {"key": key, "text": " ".join(text.split()), "records": 0})
+        entry["records"] += 1
     return sorted(totals.values(), key=lambda entry: entry["key"])
 
 
 @transaction.atomic
 def counterparty_promote(*, company: Company, text: str, partner: Partner) -> int:
     """Link every record of the company that carried `text` (case and spaces ignored) to `partner`."""
-    key = text.strip().lower()
-    linked = 0
-    for model in _holders():
-        linked += (
-            model.objects.filter(company=company, partner__isnull=True)
-            .annotate(key=Lower(Trim("counterparty_text")))
-            .filter(Q(key=key))
-            .update(partner=partner, counterparty_text="")
-        )
-    return linked
+    key = _key(text)
+    ids = defaultdict(list)
+    for model, pk, value in _rows(company):
+        if _key(value) == key:
+            ids[model].append(pk)
+    return sum(
+        model.objects.filter(pk__in=pks, partner__isnull=True).update(partner=partner, counterparty_text="")
+        for model, pks in ids.items()
+    )

@@ -10,8 +10,8 @@ urlpatterns = [
     path("export.csv", views.partner_export, name="export"),
     path("counterparties/", views.counterparty_list, name="counterparties"),
     path("counterparties/promote/", views.counterparty_promote, name="promote"),
-    path("<int:pk>/", views.partner_detail, name="detail"),
-    path("<int:pk>/edit/", views.partner_edit, name="edit"),
-    path("<int:pk>/records/", views.partner_records, name="records"),
-    path("<int:pk>/adopt/", views.partner_adopt, name="adopt"),
+    path("<id:pk>/", views.partner_detail, name="detail"),
+    path("<id:pk>/edit/", views.partner_edit, name="edit"),
+    path("<id:pk>/records/", views.partner_records, name="records"),
+    path("<id:pk>/adopt/", views.partner_adopt, name="adopt"),
 ]

@@ -7,8 +7,8 @@ app_name = "receivables"
 urlpatterns = [
     path("receivables/", views.desk, name="desk"),
     path("receivables/letters/", views.letter_list, name="letters"),
-    path("receivables/letters/<int:pk>/", views.letter_detail, name="letter"),
-    path("receivables/partners/<int:pk>/", views.partner_receivables, name="partner"),
+    path("receivables/letters/<id:pk>/", views.letter_detail, name="letter"),
+    path("receivables/partners/<id:pk>/", views.partner_receivables, name="partner"),
     path("receivables/preview/", views.preview, name="preview"),
     path("receivables/run/", views.run_now, name="run"),
 ]
