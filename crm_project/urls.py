@@ -4,11 +4,13 @@ from django.views.i18n import JavaScriptCatalog
 
 from core import views as core_views
 from core.converters import IdConverter
+from core.health import health
 
 register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("health/", health, name="health"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
