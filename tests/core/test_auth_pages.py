@@ -128,3 +128,22 @@ def test_every_ui_string_in_the_code_is_translated(tmp_path, monkeypatch):
         po = (output / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
         missing = _untranslated(po)
         assert not missing, f"{language}: {len(missing)} strings need a translation, e.g. {missing[:8]}"
+
+
+class OtherSessionsTests(TestCase):
+    def test_a_password_change_ends_the_users_other_sessions(self):
+        from django.test import Client
+
+        user = member(CompanyFactory(), username="twice")
+        laptop, phone = Client(), Client()
+        self.assertTrue(laptop.login(username="twice", password=PASSWORD))
+        self.assertTrue(phone.login(username="twice", password=PASSWORD))
+        self.assertEqual(phone.get("/").status_code, 200)
+        laptop.post(
+            "/accounts/password_change/",
+            {"old_password": PASSWORD, "new_password1": "Fresh-Pass-2026!", "new_password2": "Fresh-Pass-2026!"},
+        )
+        self.assertEqual(laptop.get("/").status_code, 200)  # the session that changed it stays
+        self.assertRedirects(phone.get("/"), "/accounts/login/?next=/")  # the other one is logged out
+        user.refresh_from_db()
+        self.assertTrue(user.check_password("Fresh-Pass-2026!"))
