@@ -188,7 +188,9 @@ class Command(BaseCommand):
                 created = self.now - timedelta(minutes=self.rng.randint(0, 60 * 24 * 700))
                 series = f"{prefix_for(n)}-{timezone.localtime(created).year}"
                 key = (company_id, series)
-                counters[key] = counters.get(key, self._last(company_id, series)) + 1
+                if key not in counters:
+                    counters[key] = self._last(company_id, series)
+                counters[key] += 1
                 yield make(n, thread_id, company_id, partner_id, created, f"{series}-{counters[key]:06d}")
 
         count = self._bulk(model, rows())
