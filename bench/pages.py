@@ -38,6 +38,10 @@ def main() -> None:
     from partners.models import PartnerAccount
 
     settings.ALLOWED_HOSTS = ["*"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     settings.SECURE_SSL_REDIRECT = False
     company = Company.objects.get(code=args.company)
     # A manager with about 40 people below them.

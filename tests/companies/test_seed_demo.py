@@ -2,6 +2,7 @@ import io
 
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import TestCase
 
 from companies.hierarchy import supervisor_ids
@@ -54,7 +55,7 @@ class SeedDemoTests(TestCase):
         from companies.demo import DEMO_PASSWORD
 
         call_command("seed_demo", stdout=io.StringIO())
-        self.assertTrue(self.client.login(username="sales1", password=DEMO_PASSWORD))
+        self.assertTrue(self.client.login(request=HttpRequest(), username="sales1", password=DEMO_PASSWORD))
         response = self.client.get("/partners/")
         self.assertContains(response, "Duna Gépgyártó Zrt.")
         self.assertNotContains(response, "Pannon Acél Kft.")  # manager1's partner: not visible to sales1

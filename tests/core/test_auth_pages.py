@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import TestCase, override_settings
 
 from tests.factories import PASSWORD, CompanyFactory, member
@@ -64,7 +65,9 @@ class AuthPagesTests(TestCase):
             {"new_password1": "Reset-Pass-2026!", "new_password2": "Reset-Pass-2026!"},
         )
         self.assertRedirects(response, "/accounts/reset/done/")
-        self.assertTrue(self.client.login(username="kata", password="Reset-Pass-2026!"))
+        self.assertTrue(
+            self.client.login(request=HttpRequest(), username="kata", password="Reset-Pass-2026!")
+        )
 
     def test_logout_needs_post(self):
         self.client.force_login(self.user)
@@ -136,12 +139,16 @@ class OtherSessionsTests(TestCase):
 
         user = member(CompanyFactory(), username="twice")
         laptop, phone = Client(), Client()
-        self.assertTrue(laptop.login(username="twice", password=PASSWORD))
-        self.assertTrue(phone.login(username="twice", password=PASSWORD))
+        self.assertTrue(laptop.login(request=HttpRequest(), username="twice", password=PASSWORD))
+        self.assertTrue(phone.login(request=HttpRequest(), username="twice", password=PASSWORD))
         self.assertEqual(phone.get("/").status_code, 200)
         laptop.post(
             "/accounts/password_change/",
-            {"old_password": PASSWORD, "new_password1": "Fresh-Pass-2026!", "new_password2": "Fresh-Pass-2026!"},
+            {
+                "old_password": PASSWORD,
+                "new_password1": "Fresh-Pass-2026!",
+                "new_password2": "Fresh-Pass-2026!",
+            },
         )
         self.assertEqual(laptop.get("/").status_code, 200)  # the session that changed it stays
         self.assertRedirects(phone.get("/"), "/accounts/login/?next=/")  # the other one is logged out
