@@ -51,6 +51,15 @@ def main() -> None:
         key=lambda user: abs(len(subordinate_ids(user_id=user.pk, company_id=company.pk)) - 40),
     )
     below = len(subordinate_ids(user_id=manager.pk, company_id=company.pk))
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name="Bench sales")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["communications", "partners", "events"], codename__startswith="view_"
+        )
+    )
+    Membership.objects.get(user=manager, company=company).groups.add(group)
     viewer = Viewer.for_user(manager, company)
     thread = (
         Thread.objects.filter(company=company, owner_id__in=viewer.visible_user_ids).order_by("-pk").first()
