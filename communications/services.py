@@ -109,26 +109,31 @@ def communication_create(
     return communication
 
 
-@transaction.atomic
-def communication_update(*, communication: Communication, actor: User, files=(), **fields) -> Communication:
-    stored = _stored(communication, "assignee_id", "description")
-    previous_assignee_id, old_text = stored["assignee_id"], stored["description"]
-    if "partner" in fields and fields["partner"] is not None:
+def _item_update(item, *, actor: User, files, fields: dict, before_save=None):
+    """Save edits of a communication or task; notify a new assignee and newly mentioned people only."""
+    stored = _stored(item, "assignee_id", "description")
+    if fields.get("partner") is not None:
         fields["counterparty_text"] = ""
     for name, value in fields.items():
-        setattr(communication, name, value)
-    communication.save()
-    company = communication.company
-    _notify_assignee(communication, company=company, actor=actor, previous_assignee_id=previous_assignee_id)
+        setattr(item, name, value)
+    if before_save:
+        before_save(item)
+    item.save()
+    _notify_assignee(item, company=item.company, actor=actor, previous_assignee_id=stored["assignee_id"])
     mentions.mentions_sync(
-        source=communication,
-        company=company,
-        old_text=old_text,
-        new_text=communication.description,
+        source=item,
+        company=item.company,
+        old_text=stored["description"],
+        new_text=item.description,
         actor=actor,
     )
-    attachments_add(thread=communication.thread, communication=communication, files=files, user=actor)
-    return communication
+    attachments_add(thread=item.thread, files=files, user=actor, **{type(item).__name__.lower(): item})
+    return item
+
+
+@transaction.atomic
+def communication_update(*, communication: Communication, actor: User, files=(), **fields) -> Communication:
+    return _item_update(communication, actor=actor, files=files, fields=fields)
 
 
 @transaction.atomic
@@ -165,25 +170,16 @@ def task_create(
     return task
 
 
-@transaction.atomic
-def task_update(*, task: Task, actor: User, files=(), **fields) -> Task:
-    stored = _stored(task, "assignee_id", "description")
-    previous_assignee_id, old_text = stored["assignee_id"], stored["description"]
-    if "partner" in fields and fields["partner"] is not None:
-        fields["counterparty_text"] = ""
-    for name, value in fields.items():
-        setattr(task, name, value)
+def _completion(task: Task) -> None:
     if task.status == TaskStatus.DONE and task.completed_at is None:
         task.completed_at = timezone.now()
     elif task.status != TaskStatus.DONE:
         task.completed_at = None
-    task.save()
-    _notify_assignee(task, company=task.company, actor=actor, previous_assignee_id=previous_assignee_id)
-    mentions.mentions_sync(
-        source=task, company=task.company, old_text=old_text, new_text=task.description, actor=actor
-    )
-    attachments_add(thread=task.thread, task=task, files=files, user=actor)
-    return task
+
+
+@transaction.atomic
+def task_update(*, task: Task, actor: User, files=(), **fields) -> Task:
+    return _item_update(task, actor=actor, files=files, fields=fields, before_save=_completion)
 
 
 @transaction.atomic

@@ -64,17 +64,13 @@ def send_gdpr_notice(self, notice_id: int) -> str:
 
 @shared_task(acks_late=True)
 def resend_stuck_gdpr_notices() -> int:
-    """Outbox sweep (every 5 minutes): notices whose send task was lost (a crash between commit and
-    enqueue, or a worker killed mid-send) are queued again. Claiming in the task keeps it at most once
-    per notice attempt; a notice stuck in "sending" for 15 minutes counts as lost."""
-    from datetime import timedelta
+    """Outbox sweep (every 5 minutes): notices whose send task was lost are queued again."""
+    from core.outbox import requeue_stuck
 
-    now = timezone.now()
-    stuck = GdprNotice.objects.filter(
-        status__in=[NoticeStatus.QUEUED, NoticeStatus.FAILED], created_at__lt=now - timedelta(minutes=5)
-    ) | GdprNotice.objects.filter(status=NoticeStatus.SENDING, created_at__lt=now - timedelta(minutes=15))
-    ids = list(stuck.values_list("pk", flat=True)[:500])
-    GdprNotice.objects.filter(pk__in=ids, status=NoticeStatus.SENDING).update(status=NoticeStatus.FAILED)
-    for pk in ids:
-        send_gdpr_notice.delay(pk)
-    return len(ids)
+    return requeue_stuck(
+        GdprNotice,
+        waiting=[NoticeStatus.QUEUED, NoticeStatus.FAILED],
+        sending=NoticeStatus.SENDING,
+        failed=NoticeStatus.FAILED,
+        task=send_gdpr_notice,
+    )

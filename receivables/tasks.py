@@ -75,15 +75,13 @@ def send_dunning_letter(self, letter_id: int) -> str:
 @shared_task(acks_late=True)
 def resend_stuck_letters() -> int:
     """Outbox sweep (every 5 minutes): recorded letters whose send task was lost are queued again; a
-    letter stuck in "sending" for 15 minutes counts as lost (it keeps its stable Message-ID)."""
-    from datetime import timedelta
+    re-sent letter keeps its stable Message-ID."""
+    from core.outbox import requeue_stuck
 
-    now = timezone.now()
-    stuck = DunningLetter.objects.filter(
-        status__in=[LetterStatus.QUEUED, LetterStatus.FAILED], created_at__lt=now - timedelta(minutes=5)
-    ) | DunningLetter.objects.filter(status=LetterStatus.SENDING, created_at__lt=now - timedelta(minutes=15))
-    ids = list(stuck.values_list("pk", flat=True)[:500])
-    DunningLetter.objects.filter(pk__in=ids, status=LetterStatus.SENDING).update(status=LetterStatus.FAILED)
-    for pk in ids:
-        send_dunning_letter.delay(pk)
-    return len(ids)
+    return requeue_stuck(
+        DunningLetter,
+        waiting=[LetterStatus.QUEUED, LetterStatus.FAILED],
+        sending=LetterStatus.SENDING,
+        failed=LetterStatus.FAILED,
+        task=send_dunning_letter,
+    )
