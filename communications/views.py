@@ -111,29 +111,35 @@ def _initial_from_query(request: HttpRequest) -> dict:
     return initial
 
 
-@function_required("communications.add_communication")
-def communication_create(request: HttpRequest) -> HttpResponse:
-    viewer = Viewer.for_request(request)
-    form = CommunicationForm(
-        request.POST or None,
-        request.FILES or None,
-        viewer=viewer,
-        initial={"direction": "in", "channel": "email", **_initial_from_query(request)},
-    )
+def _save_item(request: HttpRequest, form, save, kind: str, item=None) -> HttpResponse:
+    """Validate the form, call the create/update service, and answer: the shared flow of both items."""
     if request.method == "POST" and form.is_valid():
         try:
-            communication = services.communication_create(
-                company=request.company,
-                author=request.user,
-                files=form.cleaned_data["files"],
-                **form.item_fields(),
-            )
+            saved = save(files=form.cleaned_data["files"], **form.item_fields())
         except ValidationError as error:
             form.add_error("files", error)
         else:
-            messages.success(request, _("%(item)s saved.") % {"item": communication.number})
-            return redirect(communication)
-    return render(request, "communications/item_form.html", {"form": form, "kind": "communication"})
+            messages.success(request, _("%(item)s saved.") % {"item": saved.number})
+            return redirect(saved)
+    context = {"form": form, "kind": kind}
+    if item is not None:
+        context["item"] = item
+    return render(request, "communications/item_form.html", context)
+
+
+@function_required("communications.add_communication")
+def communication_create(request: HttpRequest) -> HttpResponse:
+    form = CommunicationForm(
+        request.POST or None,
+        request.FILES or None,
+        viewer=Viewer.for_request(request),
+        initial={"direction": "in", "channel": "email", **_initial_from_query(request)},
+    )
+
+    def save(**fields):
+        return services.communication_create(company=request.company, author=request.user, **fields)
+
+    return _save_item(request, form, save, "communication")
 
 
 @function_required("communications.view_communication")
@@ -163,24 +169,11 @@ def communication_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=communication,
         viewer=Viewer.for_request(request),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.communication_update(
-                communication=communication,
-                actor=request.user,
-                files=form.cleaned_data["files"],
-                **form.item_fields(),
-            )
-        except ValidationError as error:
-            form.add_error("files", error)
-        else:
-            messages.success(request, _("%(item)s saved.") % {"item": communication.number})
-            return redirect(communication)
-    return render(
-        request,
-        "communications/item_form.html",
-        {"form": form, "kind": "communication", "item": communication},
-    )
+
+    def save(**fields):
+        return services.communication_update(communication=communication, actor=request.user, **fields)
+
+    return _save_item(request, form, save, "communication", communication)
 
 
 @require_POST
@@ -200,24 +193,17 @@ def copy_to_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("communications.add_task")
 def task_create(request: HttpRequest) -> HttpResponse:
-    viewer = Viewer.for_request(request)
     form = TaskForm(
-        request.POST or None, request.FILES or None, viewer=viewer, initial=_initial_from_query(request)
+        request.POST or None,
+        request.FILES or None,
+        viewer=Viewer.for_request(request),
+        initial=_initial_from_query(request),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            task = services.task_create(
-                company=request.company,
-                author=request.user,
-                files=form.cleaned_data["files"],
-                **form.item_fields(),
-            )
-        except ValidationError as error:
-            form.add_error("files", error)
-        else:
-            messages.success(request, _("%(item)s saved.") % {"item": task.number})
-            return redirect(task)
-    return render(request, "communications/item_form.html", {"form": form, "kind": "task"})
+
+    def save(**fields):
+        return services.task_create(company=request.company, author=request.user, **fields)
+
+    return _save_item(request, form, save, "task")
 
 
 @function_required("communications.view_task")
@@ -241,17 +227,11 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TaskForm(
         request.POST or None, request.FILES or None, instance=task, viewer=Viewer.for_request(request)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.task_update(
-                task=task, actor=request.user, files=form.cleaned_data["files"], **form.item_fields()
-            )
-        except ValidationError as error:
-            form.add_error("files", error)
-        else:
-            messages.success(request, _("%(item)s saved.") % {"item": task.number})
-            return redirect(task)
-    return render(request, "communications/item_form.html", {"form": form, "kind": "task", "item": task})
+
+    def save(**fields):
+        return services.task_update(task=task, actor=request.user, **fields)
+
+    return _save_item(request, form, save, "task", task)
 
 
 # Attachments ----------------------------------------------------------------------------------
