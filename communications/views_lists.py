@@ -1,4 +1,8 @@
-"""Communication and task lists: filters, sorting, pagination and CSV export, via the visibility helper."""
+"""Communication and task lists: filters, sorting, pagination and CSV export, via the visibility helper.
+
+What a user sees comes only from ``Model.objects.visible_to(Viewer.for_request(request))``; the
+filters narrow that down further. An invalid filter value shows the form errors and an empty list.
+"""
 
 import csv
 
@@ -10,14 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communications.filters import CommunicationFilter, TaskFilter
-from communications.models import Communication, Task
+from communications.models import Communication, Direction, Task, Thread
 from companies.permissions import function_required, has_function
 from companies.visibility import Viewer
 
 RELATED = ("partner", "author", "assignee", "thread")
+PER_PAGE = 25
 
 
 def _filtered(request: HttpRequest, model, filter_class, ordering):
+    """(filterset, the visible rows the filters let through); invalid filters let nothing through."""
     queryset = (
         model.objects.visible_to(Viewer.for_request(request)).select_related(*RELATED).order_by(*ordering)
     )
@@ -27,31 +33,45 @@ def _filtered(request: HttpRequest, model, filter_class, ordering):
     return filterset, (filterset.qs if filterset.is_valid() else queryset.none())
 
 
-def _communications(request):
+def _communications(request: HttpRequest):
     return _filtered(request, Communication, CommunicationFilter, ("-created_at", "-pk"))
 
 
-def _tasks(request):
+def _tasks(request: HttpRequest):
     return _filtered(request, Task, TaskFilter, (F("deadline").asc(nulls_last=True), "-pk"))
 
 
-def _page(request, filterset, items, template, rows_template, extra):
-    page = Paginator(items, 25).get_page(request.GET.get("page"))
-    context = {"filter": filterset, "page": page, "now": timezone.now(), **extra}
-    return render(request, rows_template if request.htmx else template, context)
+def _filtered_thread(request: HttpRequest, filterset) -> Thread | None:
+    """The thread the list is narrowed to (shown above the list), if the viewer may see it."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return None
+    thread_id = filterset.form.cleaned_data.get("thread")
+    if not thread_id:
+        return None
+    return Thread.objects.visible_to(Viewer.for_request(request)).filter(pk=thread_id).first()
+
+
+def _render_list(request: HttpRequest, filterset, items, template: str, rows_template: str, extra: dict):
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"filter": filterset, "page": page, **extra}
+    if request.htmx:
+        return render(request, rows_template, context)
+    context["filtered_thread"] = _filtered_thread(request, filterset)
+    return render(request, template, context)
 
 
 @function_required("communications.view_communication")
 def communication_list(request: HttpRequest) -> HttpResponse:
     filterset, items = _communications(request)
-    return _page(
+    direction = request.GET.get("direction", "")
+    return _render_list(
         request,
         filterset,
         items,
         "communications/communication_list.html",
         "communications/_communication_rows.html",
         {
-            "direction": request.GET.get("direction", ""),
+            "direction": direction if direction in Direction.values else "",
             "can_add": has_function(request, "communications.add_communication"),
         },
     )
@@ -60,7 +80,7 @@ def communication_list(request: HttpRequest) -> HttpResponse:
 @function_required("communications.view_task")
 def task_list(request: HttpRequest) -> HttpResponse:
     filterset, items = _tasks(request)
-    return _page(
+    return _render_list(
         request,
         filterset,
         items,
@@ -75,10 +95,15 @@ class _Echo:
         return value
 
 
-def _safe(text) -> str:
+def _safe_cell(value) -> str:
     """Neutralise spreadsheet formulas (CSV injection)."""
-    text = "" if text is None else str(text)
+    text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _local_iso(value) -> str:
+    """Local (active time zone) time, ISO 8601 with its offset: 2026-10-01T09:00:00+02:00."""
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
 
 
 def _csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:
@@ -87,37 +112,45 @@ def _csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:
     def lines():
         yield "\ufeff" + writer.writerow(header)
         for row in rows:
-            yield writer.writerow([_safe(value) for value in row])
+            yield writer.writerow([_safe_cell(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
+# Export uses the view permission: there is no separate export permission for communications yet.
 @function_required("communications.view_communication")
 def communication_export(request: HttpRequest) -> StreamingHttpResponse:
     _filterset, items = _communications(request)
-    header = [_("Number"), _("Created"), _("Direction"), _("Channel"), _("Counterparty"), _("Contact"),
-              _("Subject"), _("Author"), _("Assignee"), _("Status"), _("Thread")]  # fmt: skip
+    header = [
+        _("Number"),
+        _("Created"),
+        _("Direction"),
+        _("Channel"),
+        _("Counterparty"),
+        _("Contact"),
+        _("Subject"),
+        _("Author"),
+        _("Assignee"),
+        _("Status"),
+        _("Thread"),
+    ]
     rows = (
         [
-            c.number,
-            _local(c.created_at),
-            c.get_direction_display(),
-            c.get_channel_display(),
-            c.counterparty_display,
-            c.contact or "",
-            c.subject,
-            c.author,
-            c.assignee or "",
-            c.get_status_display(),
-            c.thread.subject,
-        ]  # fmt: skip
-        for c in items.select_related("contact").iterator(chunk_size=2000)
+            item.number,
+            _local_iso(item.created_at),
+            item.get_direction_display(),
+            item.get_channel_display(),
+            item.counterparty_display,
+            item.contact or "",
+            item.subject,
+            item.author,
+            item.assignee or "",
+            item.get_status_display(),
+            item.thread.subject,
+        ]
+        for item in items.select_related("contact").iterator(chunk_size=2000)
     )
     return _csv("communications.csv", header, rows)
 
@@ -125,20 +158,29 @@ def communication_export(request: HttpRequest) -> StreamingHttpResponse:
 @function_required("communications.view_task")
 def task_export(request: HttpRequest) -> StreamingHttpResponse:
     _filterset, items = _tasks(request)
-    header = [_("Number"), _("Created"), _("Deadline"), _("Status"), _("Counterparty"), _("Subject"),
-              _("Author"), _("Assignee"), _("Thread")]  # fmt: skip
+    header = [
+        _("Number"),
+        _("Created"),
+        _("Deadline"),
+        _("Status"),
+        _("Counterparty"),
+        _("Subject"),
+        _("Author"),
+        _("Assignee"),
+        _("Thread"),
+    ]
     rows = (
         [
-            t.number,
-            _local(t.created_at),
-            _local(t.deadline),
-            t.get_status_display(),
-            t.counterparty_display,
-            t.subject,
-            t.author,
-            t.assignee or "",
-            t.thread.subject,
-        ]  # fmt: skip
-        for t in items.iterator(chunk_size=2000)
+            task.number,
+            _local_iso(task.created_at),
+            _local_iso(task.deadline),
+            task.get_status_display(),
+            task.counterparty_display,
+            task.subject,
+            task.author,
+            task.assignee or "",
+            task.thread.subject,
+        ]
+        for task in items.iterator(chunk_size=2000)
     )
     return _csv("tasks.csv", header, rows)
