@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from companies.models import Company
 from contacts.models import Contact, ContactRole, ContactType, GdprNotice
+from core.audit import erase_contact_from_log
 from partners.models import Partner
 
 
@@ -144,6 +145,8 @@ def contact_anonymise(*, contact: Contact) -> Contact:
     contact.save()
     ContactRole.objects.filter(contact=contact).delete()
     GdprNotice.objects.filter(contact=contact).update(recipient="")
+    # The audit log keeps that the fields changed, not the personal values they had.
+    erase_contact_from_log(contact)
     return contact
 
 

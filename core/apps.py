@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from core.audit import connect_celery_actor, register_audited_models
+
+        register_audited_models()
+        connect_celery_actor()
+
+        from core.jobs import connect_failure_recorder
+
+        connect_failure_recorder()

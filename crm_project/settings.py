@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "anymail",
     "axes",
     "core",
+    "auditlog",
     "companies",
     "partners",
     "contacts",
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "core.middleware.StripNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.audit.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -70,6 +72,9 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Audit trail (django-auditlog, see core/audit.py): entries carry the request id of the logs.
+AUDITLOG_CID_GETTER = "core.request_id.get_request_id"
 
 ROOT_URLCONF = "crm_project.urls"
 WSGI_APPLICATION = "crm_project.wsgi.application"
@@ -206,7 +211,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "core.beat:SlotScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
 # Security. Production (DEBUG off) gets secure cookies and HSTS; the embedded
