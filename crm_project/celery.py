@@ -52,6 +52,11 @@ PERIODIC_TASKS: dict[str, dict] = {
         "task": "receivables.tasks.run_daily_dunning",
         "crontab": {"minute": "0", "hour": "7"},
     },
+    # Daily at 03:40: forget periodic job runs older than 30 days (failures: 90 days).
+    "prune-job-runs": {
+        "task": "core.tasks.prune_job_runs",
+        "crontab": {"minute": "40", "hour": "3"},
+    },
     # Daily at 05:30: partners without a next event for a month go to the supervisor.
     "partners-without-next-event": {
         "task": "events.tasks.reassign_partners_without_next_event",

@@ -181,3 +181,26 @@ class BeatTests(TransactionTestCase):
             self.assertFalse(self._scheduler().schedule["count"].is_due().is_due)
         self.assertEqual(RUNS, ["beat"])
         self.assertEqual(JobRun.objects.get().slot, at(2026, 11, 30, 12, 40))
+
+
+class PruneTests(TestCase):
+    def test_old_runs_go_recent_ones_and_recent_failures_stay(self):
+        from core.tasks import prune_job_runs
+
+        now = timezone.now()
+
+        def run(days: int, status: str) -> JobRun:
+            slot = now - timedelta(days=days)
+            return JobRun.objects.create(
+                task=f"t{days}{status}", slot=slot, task_id="x", status=status, started_at=slot
+            )
+
+        keep = {run(1, "done").pk, run(40, "failed").pk}
+        run(31, "done")
+        run(91, "failed")
+        TaskFailure.objects.create(task="t", task_id="x", exception="e", failed_at=now - timedelta(days=91))
+        recent_failure = TaskFailure.objects.create(task="t", task_id="y", exception="e", failed_at=now)
+        self.assertEqual(prune_job_runs(), {"job_runs": 2, "task_failures": 1})
+        self.assertEqual(set(JobRun.objects.values_list("pk", flat=True)), keep)
+        self.assertEqual(list(TaskFailure.objects.all()), [recent_failure])
+        self.assertEqual(prune_job_runs(), {"job_runs": 0, "task_failures": 0})  # twice: same result
