@@ -78,7 +78,7 @@ class GdprNoticeAdmin(admin.ModelAdmin):
         from contacts.tasks import send_gdpr_notice
 
         failed = list(queryset.filter(status__in=["failed", "gave_up"]).values_list("pk", flat=True))
-        queryset.filter(pk__in=failed).update(status="failed")
+        queryset.filter(pk__in=failed).update(status="failed", attempts=0)  # a person decided: a fresh count
         for pk in failed:
             send_gdpr_notice.delay(pk)
         messages.info(request, _("%(count)d notices queued again.") % {"count": len(failed)})

@@ -50,3 +50,9 @@ def render_notice(notice: GdprNotice) -> tuple[str, str]:
             Template(subject_text).render(context).strip().replace("\n", " "),
             Template(body_text).render(context),
         )
+
+
+def notice_message_id(notice: GdprNotice) -> str:
+    """A stable Message-ID (and idempotency key): a resend after a crash carries the same id."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "crm.local"
+    return f"<gdpr-{notice.company_id}-{notice.pk}@{domain}>"

@@ -178,11 +178,18 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# A send must end well within the outbox lease (core/outbox.py, 2 minutes).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="crm@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {
     # "user:password" for the basic auth the ESP's webhooks must send; without it webhooks are refused.
     "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
+    # EMAIL_BACKEND=core.mail.ResendEmailBackend (sends idempotency keys); the URL may point at the
+    # local sink, `python -m core.mailsink` (docs/adr/0002-exactly-once-mail.md).
+    "RESEND_API_KEY": env.str("ANYMAIL_RESEND_API_KEY", default=""),
+    "RESEND_API_URL": env.str("ANYMAIL_RESEND_API_URL", default="https://api.resend.com/"),
+    "REQUESTS_TIMEOUT": EMAIL_TIMEOUT,
 }
 # Which ESPs' tracking webhooks are exposed under /anymail/<esp>/tracking/ (anymail names).
 ANYMAIL_TRACKING_ESPS = env.list("ANYMAIL_TRACKING_ESPS", default=["postmark"])
@@ -192,7 +199,14 @@ ANYMAIL_TRACKING_ESPS = env.list("ANYMAIL_TRACKING_ESPS", default=["postmark"])
 CELERY_BROKER_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # Longer than any countdown (retries back off to at most an hour). A dead worker's unacked
+        # tasks return after it, found by a worker's sweep every interval x throttle seconds; the
+        # chaos test shortens all three so they return within seconds.
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=6 * 3600),
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

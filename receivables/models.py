@@ -180,6 +180,9 @@ class DunningLetter(models.Model):
     message_id = models.CharField(_("message id"), max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # While "sending": the attempt holding the letter (its task id) and until when (core/outbox.py).
+    lease_owner = models.CharField(max_length=64, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

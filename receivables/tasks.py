@@ -1,21 +1,38 @@
 import logging
+import uuid
 
 from celery import shared_task
 from django.core.mail import EmailMessage
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
+from core.mail import key_was_used_for_another_payload
+from core.outbox import Outbox
 from receivables.dunning import dunning_run_all, message_id_for
 from receivables.models import DunningLetter, LetterEvent, LetterStatus
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
+# The one "sent" event of a letter (ESP tracking events carry the ESP's own ids).
+SENT_EVENT_ID = "crm:sent"
 
 
 @shared_task(acks_late=True)
 def run_daily_dunning() -> dict:
     """Daily (time editable in the admin): record and send today's letters for every company."""
     return dunning_run_all()
+
+
+LETTER_OUTBOX = Outbox(
+    model=DunningLetter,
+    waiting=(LetterStatus.QUEUED, LetterStatus.FAILED),
+    sending=LetterStatus.SENDING,
+    sent=LetterStatus.SENT,
+    failed=LetterStatus.FAILED,
+    owner_field="lease_owner",
+    lease_field="lease_until",
+    max_attempts=MAX_ATTEMPTS,
+)
 
 
 @shared_task(
@@ -28,16 +45,17 @@ def run_daily_dunning() -> dict:
     retry_jitter=True,
 )
 def send_dunning_letter(self, letter_id: int) -> str:
-    """Send one recorded letter.
+    """Send one recorded letter, exactly once (docs/adr/0002-exactly-once-mail.md).
 
-    1. Claim it (queued/failed -> sending) with a conditional update: a duplicate task stops here.
-    2. Send it with a stable Message-ID and the letter id as ESP metadata (for tracking webhooks).
-    3. Record "sent" and the ESP message id; on error record it and retry with back-off.
+    1. Claim it with a lease (core/outbox.py): a duplicate task stops here; the same task redelivered
+       after its worker died takes over at once.
+    2. Send it with its stable Message-ID (also the ESP's idempotency key: a resend after a crash is
+       not delivered twice) and the letter id as ESP metadata (for tracking webhooks).
+    3. Record "sent" and the ESP message id while still holding the lease, with one "sent" event;
+       on error record it and retry with back-off.
     """
-    claimed = DunningLetter.objects.filter(
-        pk=letter_id, status__in=[LetterStatus.QUEUED, LetterStatus.FAILED]
-    ).update(status=LetterStatus.SENDING, attempts=F("attempts") + 1)
-    if not claimed:
+    task_id = self.request.id or uuid.uuid4().hex
+    if not LETTER_OUTBOX.claim(letter_id, task_id=task_id):
         return "nothing to do"
     letter = DunningLetter.objects.get(pk=letter_id)
     message = EmailMessage(
@@ -51,37 +69,40 @@ def send_dunning_letter(self, letter_id: int) -> str:
     try:
         message.send()
     except Exception as error:
+        if key_was_used_for_another_payload(error):
+            return _record_sent(letter, task_id=task_id, esp_id=None)
         final = letter.attempts >= MAX_ATTEMPTS
-        DunningLetter.objects.filter(pk=letter_id).update(
-            status=LetterStatus.FAILED, last_error=str(error)[:2000]
-        )
+        LETTER_OUTBOX.record_failed(letter_id, task_id=task_id, last_error=str(error)[:2000])
         logger.warning("Dunning letter %s failed (attempt %s): %s", letter_id, letter.attempts, error)
         if final:
             return "gave up"
         raise self.retry(exc=error) from error
     status = getattr(message, "anymail_status", None)
-    esp_id = getattr(status, "message_id", None)
+    return _record_sent(letter, task_id=task_id, esp_id=getattr(status, "message_id", None))
+
+
+@transaction.atomic
+def _record_sent(letter: DunningLetter, *, task_id: str, esp_id) -> str:
     now = timezone.now()
-    DunningLetter.objects.filter(pk=letter_id).update(
-        status=LetterStatus.SENT,
+    recorded = LETTER_OUTBOX.record_sent(
+        letter.pk,
+        task_id=task_id,
         sent_at=now,
         message_id="" if esp_id is None else str(esp_id)[:255],
         last_error="",
+        lease_owner="",
+        lease_until=None,
     )
-    LetterEvent.objects.create(letter=letter, status=LetterStatus.SENT, at=now)
+    if not recorded:
+        return "taken over"  # a newer attempt holds the letter and records its own result
+    LetterEvent.objects.get_or_create(
+        letter=letter, event_id=SENT_EVENT_ID, defaults={"status": LetterStatus.SENT, "at": now}
+    )
     return "sent"
 
 
 @shared_task(acks_late=True)
 def resend_stuck_letters() -> int:
-    """Outbox sweep (every 5 minutes): recorded letters whose send task was lost are queued again; a
-    re-sent letter keeps its stable Message-ID."""
-    from core.outbox import requeue_stuck
-
-    return requeue_stuck(
-        DunningLetter,
-        waiting=[LetterStatus.QUEUED, LetterStatus.FAILED],
-        sending=LetterStatus.SENDING,
-        failed=LetterStatus.FAILED,
-        task=send_dunning_letter,
-    )
+    """Outbox sweep (every 5 minutes): letters whose send task was lost, or whose worker died mid-send
+    (lease ended), are queued again; a re-sent letter keeps its Message-ID and idempotency key."""
+    return LETTER_OUTBOX.requeue_stuck(send_dunning_letter)

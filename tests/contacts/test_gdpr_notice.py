@@ -1,5 +1,6 @@
 import io
 import tempfile
+from pathlib import Path
 
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
@@ -7,8 +8,18 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from contacts.models import GdprNotice, GdprNoticeTemplate
+from contacts.notices import notice_message_id
 from contacts.services import contact_create
-from tests.factories import CompanyFactory, ContactTypeFactory, PartnerAccountFactory, PartnerFactory, member
+from contacts.tasks import send_gdpr_notice
+from core.mailsink import MailSink
+from tests.factories import (
+    CompanyFactory,
+    ContactTypeFactory,
+    PartnerAccountFactory,
+    PartnerFactory,
+    UserFactory,
+    member,
+)
 
 
 class FlakyEmailBackend(EmailBackend):
@@ -110,7 +121,6 @@ class GdprNoticeTests(TestCase):
 
     @override_settings(EMAIL_BACKEND="tests.contacts.test_gdpr_notice.FlakyEmailBackend")
     def test_a_duplicate_task_after_success_sends_nothing(self):
-        from contacts.tasks import send_gdpr_notice
 
         FlakyEmailBackend.failures_left = 0
         self.create_by_form("dup@example.com")
@@ -138,3 +148,77 @@ class GdprNoticeTests(TestCase):
         self.create_by_form("")
         self.assertEqual(len(mail.outbox), 0)
         self.assertFalse(GdprNotice.objects.exists())
+
+
+class DropAfterAccept(Exception):
+    """Raised by the sink's hook: the message is stored, the answer never reaches the sender."""
+
+
+class GdprNoticeIdempotencyTests(TestCase):
+    """Through anymail's Resend backend to the local sink, which honours the idempotency key."""
+
+    def setUp(self):
+        self.sink = MailSink(Path(tempfile.mkdtemp(prefix="crm-sink-")) / "sink.sqlite3").start()
+        self.addCleanup(self.sink.stop)
+        settings = override_settings(
+            EMAIL_BACKEND="core.mail.ResendEmailBackend",
+            ANYMAIL={"RESEND_API_KEY": "re_test", "RESEND_API_URL": self.sink.url},
+        )
+        settings.enable()
+        self.addCleanup(settings.disable)
+        self.company = CompanyFactory(name="Alfa Kft.", language="en")
+        self.partner = PartnerFactory(name="Duna Zrt.")
+
+    def create_contact(self, email="anna@example.com"):
+        with self.captureOnCommitCallbacks(execute=True):
+            contact_create(partner=self.partner, company=self.company, last_name="Kovács", email=email)
+        return GdprNotice.objects.get()
+
+    def test_an_answer_lost_after_the_esp_accepted_is_retried_and_delivered_once(self):
+        def drop_first(message):
+            self.sink.on_accept = None
+            raise DropAfterAccept
+
+        self.sink.on_accept = drop_first
+        notice = self.create_contact()
+        self.assertEqual((notice.status, notice.attempts), ("sent", 2))
+        delivered = self.sink.store.messages()
+        self.assertEqual([m.recipients for m in delivered], [("anna@example.com",)])
+        self.assertEqual(delivered[0].idempotency_key, notice_message_id(notice).strip("<>"))
+        self.assertEqual(notice.message_id, delivered[0].id)
+        self.assertEqual(self.sink.store.request_counts(), {"delivered": 1, "replayed": 1})
+
+    def test_a_key_already_used_for_another_text_counts_as_sent_and_is_not_delivered_again(self):
+        # An earlier attempt delivered the notice, then the template was edited before the resend.
+        contact_create(
+            partner=self.partner, company=self.company, last_name="Kovács", email="anna@example.com"
+        )
+        notice = GdprNotice.objects.get()  # recorded; its task not run yet
+        self.sink.store.accept(
+            {"from": "crm@localhost", "to": ["anna@example.com"], "subject": "Old text", "text": "Old"},
+            notice_message_id(notice).strip("<>"),
+        )
+        send_gdpr_notice.delay(notice.pk)
+        notice.refresh_from_db()
+        self.assertEqual((notice.status, notice.attempts, notice.message_id), ("sent", 1, ""))
+        self.assertEqual([m.subject for m in self.sink.store.messages()], ["Old text"])
+        self.assertEqual(self.sink.store.request_counts(), {"delivered": 1, "conflict": 1})
+
+    def test_the_admin_sends_again_a_notice_that_used_up_its_attempts(self):
+        self.sink.on_accept = None
+        contact_create(
+            partner=self.partner, company=self.company, last_name="Kovács", email="anna@example.com"
+        )
+        GdprNotice.objects.update(status="gave_up", attempts=6, last_error="SMTP down")
+        self.assertEqual(send_gdpr_notice.delay(GdprNotice.objects.get().pk).get(), "nothing to do")
+        admin_user = UserFactory(is_staff=True, is_superuser=True)
+        member(self.company, user=admin_user)
+        self.client.force_login(admin_user)
+        response = self.client.post(
+            "/admin/contacts/gdprnotice/",
+            {"action": "retry", "_selected_action": [GdprNotice.objects.get().pk]},
+        )
+        self.assertEqual(response.status_code, 302)
+        notice = GdprNotice.objects.get()
+        self.assertEqual((notice.status, notice.attempts), ("sent", 1))
+        self.assertEqual(len(self.sink.store.messages()), 1)

@@ -1,8 +1,9 @@
 import base64
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import time_machine
 from django.core import mail
 from django.test import TestCase, override_settings
 
@@ -39,7 +40,11 @@ class TrackingWebhookTests(TestCase):
         )  # fmt: skip
 
     def send_letter(self) -> DunningLetter:
-        with self.captureOnCommitCallbacks(execute=True):
+        # Sent on the run's day, before the ESP's events below (the test must not depend on today).
+        with (
+            time_machine.travel(datetime(2026, 11, 23, 7, tzinfo=UTC), tick=False),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
             dunning_run(self.company, date(2026, 11, 23))
         letter = DunningLetter.objects.get()
         self.assertEqual(letter.status, "sent")
