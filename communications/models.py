@@ -172,6 +172,13 @@ class Communication(Counterparty):
         ]
         indexes = [
             models.Index(fields=["company", "created_at"], name="communication_created"),
+            # The list filtered by channel and direction, newest first: a range scan in the list's order;
+            # with the owners included, the capped count is read from the index alone (issue 9).
+            models.Index(
+                fields=["company", "channel", "direction", "created_at", "id"],
+                include=["author", "assignee"],
+                name="communication_list",
+            ),
             models.Index(fields=["company", "author", "created_at"], name="communication_author"),
             models.Index(fields=["company", "assignee", "created_at"], name="communication_assignee"),
             models.Index(fields=["thread", "created_at"], name="communication_thread"),

@@ -6,7 +6,6 @@ filters narrow that down further. An invalid filter value shows the form errors 
 
 import csv
 
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -15,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from communications.filters import CommunicationFilter, TaskFilter
 from communications.models import Communication, Direction, Task, Thread
+from communications.paging import CappedPaginator
 from companies.permissions import function_required, has_function
 from companies.visibility import Viewer
 
 RELATED = ("partner", "author", "assignee", "thread")
 PER_PAGE = 25
+PAGE_SIZES = ("25", "50", "100")  # ?per_page=
 
 
 def _filtered(request: HttpRequest, model, filter_class, ordering):
@@ -51,9 +52,15 @@ def _filtered_thread(request: HttpRequest, filterset) -> Thread | None:
     return Thread.objects.visible_to(Viewer.for_request(request)).filter(pk=thread_id).first()
 
 
+def _per_page(request: HttpRequest) -> int:
+    value = request.GET.get("per_page", "")
+    return int(value) if value in PAGE_SIZES else PER_PAGE
+
+
 def _render_list(request: HttpRequest, filterset, items, template: str, rows_template: str, extra: dict):
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
-    context = {"filter": filterset, "page": page, **extra}
+    number = request.GET.get("page")
+    page = CappedPaginator(items, _per_page(request), page=number).get_page(number)
+    context = {"filter": filterset, "page": page, "page_sizes": PAGE_SIZES, **extra}
     if request.htmx:
         return render(request, rows_template, context)
     context["filtered_thread"] = _filtered_thread(request, filterset)

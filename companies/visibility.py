@@ -45,6 +45,10 @@ class Viewer:
             if getattr(request, "membership", None) is None:
                 raise Http404
             viewer = cls(user=request.user, company=request.company, membership=request.membership)
+            # One function-code query per request, shared with `has_function` / `function_required`.
+            if not hasattr(request, "_function_codes"):
+                request._function_codes = function_codes_for_membership(request.membership)
+            viewer._codes = request._function_codes
             request._viewer = viewer
         return viewer
 

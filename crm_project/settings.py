@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "communications",
     "receivables",
     "erp_sync",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("receivables.urls")),
     path("anymail/", include("receivables.webhook_urls")),
+    path("search/", include("search.urls")),
     path("admin/", admin.site.urls),
 ]
 

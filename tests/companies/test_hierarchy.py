@@ -56,7 +56,7 @@ class SubordinateLookupTests(TestCase):
         self.assertEqual(subordinate_ids(user_id=self.shared.pk, company_id=self.company.pk), set())
 
     def test_query_count_is_the_same_at_depth_2_and_depth_10(self):
-        # Expected: one recursive-CTE query, whatever the depth.
+        # Expected: one query (the company's edge list), whatever the depth.
         shallow_boss = self.chain[8]  # two levels below them
         deep_boss = self.chain[0]  # ten levels below them
         with CaptureQueriesContext(connection) as shallow:
@@ -75,6 +75,17 @@ class SubordinateLookupTests(TestCase):
         supervise(other, self.chain[0], outsider)
         self.assertNotIn(outsider.pk, subordinate_ids(user_id=self.chain[0].pk, company_id=self.company.pk))
         self.assertEqual(subordinate_ids(user_id=self.chain[0].pk, company_id=other.pk), {outsider.pk})
+
+    def test_a_cycle_that_slipped_past_the_guards_ends_the_walk(self):
+        # Written around the guards (bulk_create skips clean() and the service): the walk still ends.
+        SupervisorEdge.objects.bulk_create(
+            [SupervisorEdge(company=self.company, supervisor=self.chain[10], subordinate=self.chain[5])]
+        )
+        below = subordinate_ids(user_id=self.chain[5].pk, company_id=self.company.pk)
+        self.assertEqual(
+            below, {person.pk for person in self.chain[6:11]} | {self.shared.pk, self.side_manager.pk}
+        )
+        self.assertIn(self.chain[0].pk, supervisor_ids(user_id=self.chain[5].pk, company_id=self.company.pk))
 
 
 class CycleRefusalTests(TestCase):
