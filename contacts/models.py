@@ -190,6 +190,9 @@ class GdprNotice(models.Model):
     message_id = models.CharField(_("message id"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # While "sending": the task that holds the send and until when (core/outbox.py).
+    lease_owner = models.CharField(max_length=64, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("GDPR notice")

@@ -15,18 +15,14 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 
 
-# GdprNotice has no lease columns (contacts' migrations are another team's): while "sending",
-# `message_id` holds "lease:<task id>" and `sent_at` the lease's end; both are overwritten on the
-# outcome (sent: the ESP id and the real time; failed: cleared).
 NOTICE_OUTBOX = Outbox(
     model=GdprNotice,
     waiting=(NoticeStatus.QUEUED, NoticeStatus.FAILED),
     sending=NoticeStatus.SENDING,
     sent=NoticeStatus.SENT,
     failed=NoticeStatus.FAILED,
-    owner_field="message_id",
-    lease_field="sent_at",
-    owner_prefix="lease:",
+    owner_field="lease_owner",
+    lease_field="lease_until",
     max_attempts=MAX_ATTEMPTS,
     gave_up=NoticeStatus.GAVE_UP,
 )

@@ -68,7 +68,7 @@ class Kind:
         return (message_id_for(row) if self.name == "letter" else notice_message_id(row)).strip("<>")
 
     def task_owner(self, row) -> str:
-        return row.lease_owner if self.name == "letter" else row.message_id.removeprefix("lease:")
+        return row.lease_owner
 
     @property
     def sweep(self):
