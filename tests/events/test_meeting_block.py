@@ -130,7 +130,9 @@ class MeetingBlockTests(TestCase):
         self.assertEqual(self.status_on(at(2026, 11, 23, 9), user=self.manager).status_code, 200)
 
     def test_another_companys_meeting_does_not_block_here(self):
-        other = CompanyFactory()
+        # Named to sort after the test's company, which therefore stays the active one at login (the
+        # first by name); factory names like "Company 10" sort before "Company 9".
+        other = CompanyFactory(name="Zz Other Kft.")
         member(other, *FUNCTIONS, user=self.seller, groups=[self.sales])
         EventFactory(company=other, type=self.meeting_type, owner=self.seller, starts_at=at(2026, 11, 16, 10))
         self.assertEqual(self.status_on(at(2026, 11, 23, 9)).status_code, 200)
