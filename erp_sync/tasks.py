@@ -20,5 +20,17 @@ def push_partner(self, push_id: int) -> str:
 
 
 @shared_task(acks_late=True)
+def send_gdpr_notices(notice_ids: list[int]) -> int:
+    """One task per imported page queues one send per GDPR notice the page recorded, so the import does
+    not wait for thousands of queue writes. A lost task loses nothing: the notices are recorded as
+    queued and the outbox sweep (contacts.tasks.resend_stuck_gdpr_notices) sends them."""
+    from contacts.tasks import send_gdpr_notice
+
+    for notice_id in notice_ids:
+        send_gdpr_notice.delay(notice_id)
+    return len(notice_ids)
+
+
+@shared_task(acks_late=True)
 def check_partner_approvals() -> dict:
     return approvals_check()

@@ -3,9 +3,11 @@
 import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 
@@ -13,7 +15,7 @@ from contacts.models import Contact, ContactType, GdprNotice
 from erp_sync.connectors import ConnectorError
 from erp_sync.connectors.http import HttpConnector
 from erp_sync.importer import acquire_lock, release_lock, run_import
-from erp_sync.models import RunStatus, SyncError
+from erp_sync.models import RunStatus, SyncError, SyncRun, SyncState
 from erp_sync.simulator import ErpData, start_simulator
 from events.models import Event
 from orders.models import Order, Product
@@ -77,7 +79,7 @@ class ImportTests(TestCase):
         partner = Partner.objects.get(erp_id="P000003")
         owner = member(self.alfa)
         PartnerAccount.objects.filter(partner=partner).update(owner=owner, notes="CRM note")
-        record = dict(self.data.records["partners"]["P000003"], name="Renamed in the ERP Kft.")
+        record = dict(self.data.get("partners", "P000003"), name="Renamed in the ERP Kft.")
         self.data.put("partners", record)
         run = run_import(connector=self.connector())
         self.assertEqual(run.counts, {"partners": {"updated": 1}})
@@ -89,7 +91,7 @@ class ImportTests(TestCase):
     def test_deleted_and_closed_records_are_closed_not_left_stale(self):
         run_import(full=True, connector=self.connector())
         self.data.delete("partners", "P000004")
-        invoice = dict(self.data.records["invoices"]["I000005-0"], closed=True)
+        invoice = dict(self.data.get("invoices", "I000005-0"), closed=True)
         self.data.put("invoices", invoice)
         run = run_import(connector=self.connector())
         self.assertEqual(run.counts["partners"], {"closed": 1})
@@ -103,12 +105,18 @@ class ImportTests(TestCase):
                                    "issued_on": "not a date", "due_on": "2026-01-01", "amount": "1", "open_amount": "1"})  # fmt: skip
         self.data.put("invoices", {"id": "BAD-2", "company": "gamma", "number": "Y", "partner_id": "P000001",
                                    "issued_on": "2026-01-01", "due_on": "2026-01-01", "amount": "1", "open_amount": "1"})  # fmt: skip
+        self.data.put("partners", {"id": "BAD-3", "name": "Shapeless Kft.", "contacts": ["not an object"]})
+        self.data.put("partners", {"id": "BAD-4", "name": "", "addresses": []})
         run = run_import(full=True, connector=self.connector())
         self.assertEqual(run.status, RunStatus.PARTIAL)
         errors = {e.erp_id: e.message for e in SyncError.objects.filter(run=run)}
         self.assertIn("not a date", errors["BAD-1"])
         self.assertIn("unknown company", errors["BAD-2"])
+        self.assertIn("malformed record", errors["BAD-3"])
+        self.assertEqual(errors["BAD-4"], "the partner has no name")
         self.assertEqual(Invoice.objects.count(), 24)
+        self.assertEqual(Partner.objects.count(), 12)
+        self.assertEqual(run.counts["partners"], {"created": 12, "skipped": 2})
 
     def test_a_crash_between_batches_keeps_done_batches_and_the_next_run_resumes(self):
         crashed = run_import(full=True, connector=self.connector(page_size=5, cls=CrashingConnector, pages=2))
@@ -120,6 +128,48 @@ class ImportTests(TestCase):
         self.assertEqual(Partner.objects.count(), 12)
         self.assertEqual(Invoice.objects.count(), 24)
         self.assertEqual(Contact.objects.count(), 36)  # nothing duplicated
+
+    def test_progress_is_reported_per_page_and_the_run_record_follows_it(self):
+        seen = []
+
+        def progress(kind, page, page_counts, counts):
+            stored = SyncRun.objects.order_by("-pk").values_list("counts", flat=True)[0]
+            seen.append((kind, page, page_counts, stored))
+
+        run = run_import(full=True, connector=self.connector(page_size=5), progress=progress)
+        self.assertEqual(run.status, RunStatus.SUCCEEDED, run.error)
+        partners = [entry for entry in seen if entry[0] == "partners"]
+        self.assertEqual(
+            [(page, page_counts) for _, page, page_counts, _ in partners],
+            [(1, {"created": 5}), (2, {"created": 5}), (3, {"created": 2})],
+        )
+        # The admin's run page shows what is committed so far, page by page.
+        self.assertEqual(partners[1][3], {"partners": {"created": 10}})
+        self.assertEqual(seen[-1][3], run.counts)
+
+    def test_a_run_that_lost_its_lease_stops_before_writing_another_page(self):
+        def another_worker_takes_over(kind, page, page_counts, counts):
+            # As if this run stalled past ERP_LOCK_MINUTES and another worker took the expired lock.
+            SyncState.objects.update(locked_by="another-worker")
+
+        run = run_import(full=True, connector=self.connector(page_size=5), progress=another_worker_takes_over)
+        self.assertEqual(run.status, RunStatus.FAILED)
+        self.assertIn("another run took over", run.error)
+        self.assertEqual(Partner.objects.count(), 5)  # the first page only
+        self.assertEqual(SyncState.objects.get().locked_by, "another-worker")  # not released by this run
+
+    def test_the_command_prints_each_page_and_the_summary(self):
+        out = StringIO()
+        with override_settings(
+            ERP_CONNECTOR="http", ERP_API_URL=self.server.url, ERP_API_KEY="k", ERP_PAGE_SIZE=5
+        ):
+            call_command("erp_import", "--full", stdout=out)
+        lines = out.getvalue().splitlines()
+        self.assertIn("  partners   page    1: created 5 (5 partners so far)", lines)
+        self.assertIn("  partners   page    3: created 2 (12 partners so far)", lines)
+        self.assertIn("  invoices   page    5: created 4 (24 invoices so far)", lines)
+        self.assertTrue(lines[-5].startswith("Run "), lines)
+        self.assertEqual(lines[-4:-2], ["  partners   created 12", "  products   created 5"])
 
     def test_two_failures_in_a_row_notify_admins(self):
         admin = member(self.alfa, email="admin@example.com")

@@ -13,7 +13,7 @@ from erp_sync.connectors.sql import SqlConnector
 from erp_sync.importer import run_import
 from erp_sync.models import RunStatus
 from erp_sync.push import push_send
-from erp_sync.simulator import ErpData
+from erp_sync.simulator import KINDS, ErpData
 from partners.models import Partner
 from receivables.models import Invoice
 from tests.factories import CompanyFactory
@@ -46,11 +46,11 @@ class SqlConnectorTests(TestCase):
             conn.execute(SCHEMA)
             data = ErpData()
             data.seed(7, companies=("alfa",))
-            for kind, records in data.records.items():
-                for erp_id, record in records.items():
+            for kind in KINDS:
+                for record in data.all_records(kind):
                     conn.execute(
                         "INSERT INTO erp_records (kind, erp_id, data) VALUES (%s, %s, %s)",
-                        [kind, erp_id, json.dumps(record)],
+                        [kind, record["id"], json.dumps(record)],
                     )
 
     @classmethod
