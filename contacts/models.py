@@ -51,6 +51,12 @@ class ContactQuerySet(models.QuerySet):
     def of_type(self, code: str):
         return self.filter(roles__type__code=code).distinct()
 
+    def visible_to(self, viewer):
+        """Contacts of the partners whose account in the active company the viewer sees."""
+        from partners.models import PartnerAccount
+
+        return self.filter(partner_id__in=PartnerAccount.objects.visible_to(viewer).values("partner_id"))
+
 
 class Contact(models.Model):
     partner = models.ForeignKey(

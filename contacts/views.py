@@ -27,8 +27,9 @@ def _visible_partner(request: HttpRequest, partner_pk: int):
 
 
 def _visible_contact(request: HttpRequest, pk: int) -> Contact:
-    visible_partners = PartnerAccount.objects.visible_to(Viewer.for_request(request)).values("partner_id")
-    contact = Contact.objects.select_related("partner").filter(pk=pk, partner_id__in=visible_partners).first()
+    contact = (
+        Contact.objects.visible_to(Viewer.for_request(request)).select_related("partner").filter(pk=pk).first()
+    )
     if contact is None:
         raise Http404(_("No such contact in this company."))
     return contact

@@ -46,10 +46,10 @@ def _partners(viewer: Viewer, text: str) -> QuerySet:
 
 
 def _contacts(viewer: Viewer, text: str) -> QuerySet:
-    visible_partners = PartnerAccount.objects.visible_to(viewer).values("partner_id")
     return (
-        Contact.objects.active()
-        .filter(contact_condition(text), partner_id__in=visible_partners)
+        Contact.objects.visible_to(viewer)
+        .active()
+        .filter(contact_condition(text))
         .select_related("partner")
         .order_by("last_name", "first_name", "pk")
     )
