@@ -146,31 +146,41 @@ def _stored_children(model, incoming_ids, known: list[int]):
     return {row.erp_id: row for row in model.objects.order_by().filter(query)}
 
 
+def _split_children(wanted: dict[str, dict], stored: dict, page_partners, touched) -> tuple[list, list, list]:
+    """One child kind of a page (`wanted`: ERP id -> values with "partner_id"): the rows to insert (as
+    values), the stored rows that changed (updated in place) and the stored rows the ERP no longer sends."""
+    new, changed = [], []
+    for erp_id, values in wanted.items():
+        row = stored.get(erp_id)
+        if row is None:
+            new.append({"erp_id": erp_id, **values})
+            touched.add(values["partner_id"])
+        elif _differs(row, values):
+            touched.update({values["partner_id"], row.partner_id})
+            _assign(row, values)
+            changed.append(row)
+    gone = [row for row in stored.values() if row.erp_id not in wanted and row.partner_id in page_partners]
+    touched.update(row.partner_id for row in gone)
+    return new, changed, gone
+
+
 def _write_addresses(live, partners, known, page_partners, touched) -> dict[str, tuple[int, int]]:
     """Returns address ERP id -> (partner pk, address pk), for the assets' sites."""
-    incoming = {child.erp_id: (partners[row.erp_id], child) for row in live for child in row.addresses}
-    stored = _stored_children(PartnerAddress, incoming, known)
-    new, changed = [], []
-    for erp_id, (partner_pk, child) in incoming.items():
-        values = {**child.fields, "partner_id": partner_pk}
-        address = stored.get(erp_id)
-        if address is None:
-            new.append({"erp_id": erp_id, **values})
-            touched.add(partner_pk)
-        elif _differs(address, values):
-            touched.update({partner_pk, address.partner_id})
-            _assign(address, values)
-            changed.append(address)
-    gone = [a for a in stored.values() if a.erp_id not in incoming and a.partner_id in page_partners]
+    wanted = {
+        child.erp_id: {**child.fields, "partner_id": partners[row.erp_id]}
+        for row in live
+        for child in row.addresses
+    }
+    stored = _stored_children(PartnerAddress, wanted, known)
+    new, changed, gone = _split_children(wanted, stored, page_partners, touched)
     new_ids = insert_rows(PartnerAddress, new)
     if changed:
         update_rows(PartnerAddress, changed, ADDRESS_FIELDS)
     if gone:
-        touched.update(a.partner_id for a in gone)
         gone_pks = [a.pk for a in gone]
         Asset.objects.order_by().filter(site_id__in=gone_pks).update(site=None)
         delete_rows(PartnerAddress, "pk", gone_pks)
-    sites = {a.erp_id: (a.partner_id, a.pk) for a in stored.values() if a.erp_id in incoming}
+    sites = {a.erp_id: (a.partner_id, a.pk) for a in stored.values() if a.erp_id in wanted}
     sites.update({a["erp_id"]: (a["partner_id"], pk) for a, pk in zip(new, new_ids, strict=True)})
     return sites
 
@@ -327,31 +337,23 @@ def _write_turnover(live, partners, known, touched) -> None:
 
 
 def _write_assets(live, partners, known, page_partners, addresses, touched) -> None:
-    incoming = {child.erp_id: (partners[row.erp_id], child) for row in live for child in row.assets}
-    stored = _stored_children(Asset, incoming, known)
-    new, changed = [], []
-    for erp_id, (partner_pk, child) in incoming.items():
-        site = addresses.get(child.address_erp_id) if child.address_erp_id else None
-        values = {
-            **child.fields,
-            "partner_id": partner_pk,
-            # Only one of the partner's own addresses can be the site.
-            "site_id": site[1] if site and site[0] == partner_pk else None,
-        }
-        asset = stored.get(erp_id)
-        if asset is None:
-            new.append({"erp_id": erp_id, **values})
-            touched.add(partner_pk)
-        elif _differs(asset, values):
-            touched.update({partner_pk, asset.partner_id})
-            _assign(asset, values)
-            changed.append(asset)
-    gone = [a for a in stored.values() if a.erp_id not in incoming and a.partner_id in page_partners]
+    wanted = {}
+    for row in live:
+        partner_pk = partners[row.erp_id]
+        for child in row.assets:
+            site = addresses.get(child.address_erp_id) if child.address_erp_id else None
+            wanted[child.erp_id] = {
+                **child.fields,
+                "partner_id": partner_pk,
+                # Only one of the partner's own addresses can be the site.
+                "site_id": site[1] if site and site[0] == partner_pk else None,
+            }
+    stored = _stored_children(Asset, wanted, known)
+    new, changed, gone = _split_children(wanted, stored, page_partners, touched)
     insert_rows(Asset, new, ids=False)
     if changed:
         update_rows(Asset, changed, ASSET_FIELDS)
     if gone:
-        touched.update(a.partner_id for a in gone)
         delete_rows(Asset, "pk", [a.pk for a in gone])
 
 
