@@ -36,7 +36,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import SimpleLazyObject
@@ -274,26 +274,66 @@ def _field_label(model, name: str) -> str:
     return name
 
 
-def _change_rows(entry) -> list[dict[str, Any]]:
+def _foreign_key(model, name: str):
+    """The many-to-one or one-to-one field `name` of `model`, or None."""
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if field.concrete and (field.many_to_one or field.one_to_one) else None
+
+
+def _related_names(entries) -> dict[tuple[type, str], str]:
+    """(related model, pk as logged) -> the object's name, for every foreign key value in `entries`,
+    read with one query per related model (auditlog's own display would query once per value)."""
+    wanted: dict[type, set[str]] = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        for name, value in (entry.changes_dict or {}).items():
+            field = None if _is_m2m_change(value) else _foreign_key(model, name)
+            if field is not None:
+                wanted.setdefault(field.related_model, set()).update(
+                    str(v) for v in value if v not in (None, "None", "")
+                )
+    names: dict[tuple[type, str], str] = {}
+    for related, logged in wanted.items():
+        pks = []
+        for text in logged:
+            # A value logged in another shape is shown as it was logged.
+            with contextlib.suppress(ValidationError):
+                pks.append(related._meta.pk.to_python(text))
+        for pk, obj in related._base_manager.in_bulk(pks).items():
+            names[(related, str(pk))] = str(obj)
+    return names
+
+
+def _change_rows(entry, related_names: dict[tuple[type, str], str]) -> list[dict[str, Any]]:
     """The entry's field-level changes: {"field", "kind": "changed", "old", "new"} for fields, or
     {"field", "kind": "added"/"removed", "objects"} for many-to-many fields."""
     changes = entry.changes_dict or {}
     model = entry.content_type.model_class()
     rows: list[dict[str, Any]] = []
     plain = {name: value for name, value in changes.items() if not _is_m2m_change(value)}
-    if plain and model is not None:
-        # auditlog's display dict: choices by label, foreign keys by name, dates localised.
+    keys = {name: _foreign_key(model, name) for name in plain}
+    others = {name: value for name, value in plain.items() if keys[name] is None}
+    display: dict[str, Any] = {}
+    if others and model is not None:
+        # auditlog's display dict for the other fields: choices by label, dates localised.
         display_entry = copy.copy(entry)
-        display_entry.changes = plain
+        display_entry.changes = others
         try:
-            display = display_entry.changes_display_dict
+            display = {str(label): values for label, values in display_entry.changes_display_dict.items()}
         except Exception:  # never let one history row break the page
             logger.exception("Audit entry %s could not be displayed", entry.pk)
-            display = {}
-        pairs = [(str(label), values) for label, values in display.items()]
-    else:
-        pairs = list(plain.items())
-    for label, values in pairs:
+    for name, values in plain.items():
+        label = _field_label(model, name)
+        field = keys[name]
+        if field is not None:
+            values = [related_names.get((field.related_model, str(v)), v) for v in values]
+        else:
+            values = display.get(label, values)
         old, new = _shown(values[0]), _shown(values[-1])
         if old != new:  # an empty field of a new row ("None" -> "") is no change worth a line
             rows.append({"field": label, "kind": "changed", "old": old, "new": new})
@@ -323,12 +363,13 @@ def history_for(obj, company=None, limit: int = 50) -> list[dict[str, Any]]:
     visible |= Q(additional_data__company_id__isnull=True)
     if company is not None:
         visible |= Q(additional_data__company_id=company.pk)
-    entries = (
+    entries = list(
         LogEntry.objects.get_for_object(obj)
         .filter(visible)
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")[:limit]
     )
+    related_names = _related_names(entries)
     rows = []
     for entry in entries:
         data = entry.additional_data or {}
@@ -340,7 +381,7 @@ def history_for(obj, company=None, limit: int = 50) -> list[dict[str, Any]]:
                 "is_job": bool(actor and actor.username == SYSTEM_JOB_USERNAME),
                 "job": data.get("job", ""),
                 "actor": actor,
-                "changes": _change_rows(entry),
+                "changes": _change_rows(entry, related_names),
             }
         )
     return rows

@@ -282,3 +282,34 @@ class DiffTests(TestCase):
         self.assertEqual(
             entries_for(task, LogEntry.Action.UPDATE).get().changes["enabled"], ["True", "False"]
         )
+
+
+class HistoryQueryTests(TestCase):
+    def test_foreign_keys_are_named_in_the_same_number_of_queries_for_few_and_many_entries(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        company = CompanyFactory()
+        owners = [UserFactory(first_name=name, last_name="Owner") for name in ("Ann", "Bob", "Cid")]
+        account = PartnerAccountFactory(company=company, owner=owners[0])
+
+        def change_owner(times: int) -> None:
+            for i in range(times):
+                account.owner = owners[(i + 1) % 3]
+                account.save()
+
+        def history() -> tuple[int, list]:
+            with CaptureQueriesContext(connection) as queries:
+                rows = audit.history_for(account, company=company)
+            return len(queries), rows
+
+        change_owner(2)
+        few, _ = history()
+        change_owner(20)
+        many, rows = history()
+        self.assertEqual(few, many)
+        owner_change = next(
+            change for change in rows[0]["changes"] if change["field"] == "responsible sales user"
+        )
+        # The newest change (the 20th of the second round) set Cid after Bob: as names, not ids.
+        self.assertEqual((owner_change["old"], owner_change["new"]), (str(owners[1]), str(owners[2])))
