@@ -28,7 +28,10 @@ def _visible_partner(request: HttpRequest, partner_pk: int):
 
 def _visible_contact(request: HttpRequest, pk: int) -> Contact:
     contact = (
-        Contact.objects.visible_to(Viewer.for_request(request)).select_related("partner").filter(pk=pk).first()
+        Contact.objects.visible_to(Viewer.for_request(request))
+        .select_related("partner")
+        .filter(pk=pk)
+        .first()
     )
     if contact is None:
         raise Http404(_("No such contact in this company."))
