@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from companies.models import Membership
+from companies.access import access_of, memberships_of
 
 
 def active_company(request: HttpRequest) -> dict:
@@ -8,19 +8,11 @@ def active_company(request: HttpRequest) -> dict:
         return {}
 
     def switchable():
-        return list(
-            Membership.objects.active()
-            .filter(user=request.user)
-            .select_related("company")
-            .order_by("company__name")
-        )
+        memberships = getattr(request, "memberships", None)
+        return memberships if memberships is not None else memberships_of(request.user)
 
     def functions():
-        from companies.permissions import function_codes_for_membership
-
-        if not hasattr(request, "_function_codes"):
-            request._function_codes = function_codes_for_membership(getattr(request, "membership", None))
-        return request._function_codes
+        return access_of(getattr(request, "membership", None)).functions
 
     return {
         "active_company": getattr(request, "company", None),

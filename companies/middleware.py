@@ -1,6 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 
-from companies.models import Membership
+from companies.access import memberships_of
 
 SESSION_KEY = "active_company_id"
 
@@ -10,7 +10,8 @@ class ActiveCompanyMiddleware:
 
     The active company is remembered per session; when it is missing or no
     longer valid, the user's first active membership (by company name) is used.
-    Users with no active membership get None for both.
+    Users with no active membership get None for both. The memberships come from
+    the access cache (`companies.access`), so this costs no query on most pages.
     """
 
     def __init__(self, get_response):
@@ -20,20 +21,13 @@ class ActiveCompanyMiddleware:
         request.company = None
         request.membership = None
         if request.user.is_authenticated:
-            memberships = (
-                Membership.objects.active()
-                .filter(user=request.user)
-                .select_related("company", "user")
-                .order_by("company__name")
-            )
+            memberships = memberships_of(request.user)
+            request.memberships = memberships
             wanted = request.session.get(SESSION_KEY)
-            membership = None
-            if wanted is not None:
-                membership = memberships.filter(company_id=wanted).first()
-            if membership is None:
-                membership = memberships.first()
-                if membership is not None:
-                    request.session[SESSION_KEY] = membership.company_id
+            membership = next((each for each in memberships if each.company_id == wanted), None)
+            if membership is None and memberships:
+                membership = memberships[0]
+                request.session[SESSION_KEY] = membership.company_id
             if membership is not None:
                 request.company = membership.company
                 request.membership = membership

@@ -57,12 +57,12 @@ def function_codes_for_membership(membership) -> frozenset[str]:
 
 def has_function(request: HttpRequest, code: str) -> bool:
     """Whether the logged-in user may do `code` in their active company."""
+    from companies.access import access_of
+
     membership = getattr(request, "membership", None)
     if membership is None:
         return False
-    if not hasattr(request, "_function_codes"):
-        request._function_codes = function_codes_for_membership(membership)
-    return code in request._function_codes
+    return code in access_of(membership).functions
 
 
 def function_required(code: str) -> Callable:

@@ -22,6 +22,7 @@ from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
 from guardian.models import UserObjectPermission
 
+from companies.access import access_of
 from companies.hierarchy import subordinate_ids
 from companies.models import Company, Membership, User
 from companies.permissions import function_codes_for_membership
@@ -45,10 +46,8 @@ class Viewer:
             if getattr(request, "membership", None) is None:
                 raise Http404
             viewer = cls(user=request.user, company=request.company, membership=request.membership)
-            # One function-code query per request, shared with `has_function` / `function_required`.
-            if not hasattr(request, "_function_codes"):
-                request._function_codes = function_codes_for_membership(request.membership)
-            viewer._codes = request._function_codes
+            # From the access cache, shared with `has_function` / `function_required`.
+            viewer._codes = access_of(request.membership).functions
             request._viewer = viewer
         return viewer
 

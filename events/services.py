@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from companies.access import access_of
 from companies.models import Company, Membership, User
 from companies.workdays import WorkCalendar
 from events.models import Event, EventKind, EventType, Outcome
@@ -24,7 +25,7 @@ def usable_event_types(membership: Membership | None) -> QuerySet[EventType]:
         return types.none()
     if membership.user.is_superuser:
         return types
-    group_ids = list(membership.groups.values_list("pk", flat=True))
+    group_ids = list(access_of(membership).group_ids)
     return types.filter(Q(allowed_groups__isnull=True) | Q(allowed_groups__in=group_ids)).distinct()
 
 
@@ -131,8 +132,7 @@ def meeting_block_applies(membership: Membership | None) -> bool:
     roles = set(settings.SALES_ROLES)
     if not roles:
         return False
-    names = {group.name for group in membership.groups.all()}
-    return bool(names & roles)
+    return bool(access_of(membership).group_names & roles)
 
 
 def overdue_meetings(*, user: User, company: Company, today: date | None = None) -> list[Event]:

@@ -42,7 +42,9 @@ class CompanySwitchTests(TestCase):
 
     def test_deactivated_membership_falls_back(self):
         self.client.post("/company/switch/", {"company": self.beta.pk})
-        self.user.memberships.filter(company=self.beta).update(is_active=False)
+        membership = self.user.memberships.get(company=self.beta)
+        membership.is_active = False
+        membership.save()  # as the admin does; a bulk update would call companies.access.invalidate()
         self.assertEqual(self.client.get("/").context["active_company"], self.alfa)
 
 
