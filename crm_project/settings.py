@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",
     "django_htmx",
     "django_filters",
     "django_celery_beat",
@@ -78,6 +79,8 @@ MIDDLEWARE = [
 AUDITLOG_CID_GETTER = "core.request_id.get_request_id"
 
 ROOT_URLCONF = "crm_project.urls"
+# Form widgets render through TEMPLATES, so templates/django/forms/ can replace Django's own (select.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "crm_project.wsgi.application"
 
 TEMPLATES = [
@@ -126,6 +129,9 @@ if REDIS_URL:
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="crm"),
         }
     }
+    # Sessions are read from Redis on every page and written through to the database, so a Redis
+    # restart logs nobody out.
+    SESSION_ENGINE = "core.sessions"
 else:
     CACHES = {
         "default": {
