@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company
 from companies.visibility import CompanyOwnedQuerySet
 from contacts.models import Contact
+from core.choices import ChoiceLabels
 from orders.models import Order
 from partners.models import Partner
 
@@ -33,7 +34,7 @@ class NumberSequence(models.Model):
         return f"{self.series}: {self.last_value}"
 
 
-class Counterparty(models.Model):
+class Counterparty(ChoiceLabels, models.Model):
     """Abstract: the other side, picked from the partner master or typed as free text."""
 
     partner = models.ForeignKey(

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
+from core.choices import ChoiceLabels
 from partners.models import Partner
 
 
@@ -58,7 +59,7 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(partner_id__in=PartnerAccount.objects.visible_to(viewer).values("partner_id"))
 
 
-class Contact(models.Model):
+class Contact(ChoiceLabels, models.Model):
     partner = models.ForeignKey(
         Partner, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("partner")
     )
@@ -174,7 +175,7 @@ class NoticeStatus(models.TextChoices):
     GAVE_UP = "gave_up", _("Failed")
 
 
-class GdprNotice(models.Model):
+class GdprNotice(ChoiceLabels, models.Model):
     """One GDPR notice per e-mail address and company, held by a unique constraint.
 
     The address is kept as a SHA-256 hash for the constraint, so anonymising a

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from companies.models import Company
 from companies.visibility import CompanyOwnedQuerySet
 from contacts.models import Contact
+from core.choices import ChoiceLabels
 from partners.models import Partner
 
 
@@ -82,7 +83,7 @@ class EventQuerySet(CompanyOwnedQuerySet):
         return self.filter(starts_at__gte=now or timezone.now())
 
 
-class Event(models.Model):
+class Event(ChoiceLabels, models.Model):
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="events", verbose_name=_("company")
     )

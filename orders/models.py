@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from companies.visibility import CompanyOwnedQuerySet
+from core.choices import ChoiceLabels
 from partners.models import Partner
 
 
@@ -50,7 +51,7 @@ class OrderQuerySet(CompanyOwnedQuerySet):
         return self.filter(company_id=viewer.company.pk)
 
 
-class Order(models.Model):
+class Order(ChoiceLabels, models.Model):
     company = models.ForeignKey(
         Company, on_delete=models.CASCADE, related_name="orders", verbose_name=_("company")
     )

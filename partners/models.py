@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from companies.visibility import CompanyOwnedQuerySet
+from core.choices import ChoiceLabels
 
 
 class PartnerSource(models.TextChoices):
@@ -22,7 +23,7 @@ class PartnerSource(models.TextChoices):
     ERP = "erp", _("Managed by the ERP")
 
 
-class Partner(models.Model):
+class Partner(ChoiceLabels, models.Model):
     """A customer, supplier or distributor, shared by all companies."""
 
     name = models.CharField(_("name"), max_length=255)
@@ -89,7 +90,7 @@ class AddressKind(models.TextChoices):
     SITE = "site", _("Site")
 
 
-class PartnerAddress(models.Model):
+class PartnerAddress(ChoiceLabels, models.Model):
     partner = models.ForeignKey(
         Partner, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("partner")
     )
@@ -137,7 +138,7 @@ class PartnerAccountQuerySet(CompanyOwnedQuerySet):
     owner_fields = ("owner",)
 
 
-class PartnerAccount(models.Model):
+class PartnerAccount(ChoiceLabels, models.Model):
     """One company's private data about a shared partner."""
 
     company = models.ForeignKey(

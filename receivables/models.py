@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from companies.visibility import CompanyOwnedQuerySet
+from core.choices import ChoiceLabels
 from partners.models import Partner
 
 
@@ -162,7 +163,7 @@ class LetterStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class DunningLetter(models.Model):
+class DunningLetter(ChoiceLabels, models.Model):
     """One letter to one partner for one due slot: the unique constraint makes it exactly once."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="dunning_letters")
