@@ -11,14 +11,13 @@ import django_filters.fields
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from communications.models import Channel, Communication, CommunicationStatus, Direction, Task, TaskStatus
 from companies.models import User
+from core.widgets import QuickSelect
 from search.matching import item_condition
 
 BIGINT_MAX = 2**63 - 1
@@ -87,29 +86,6 @@ class _SharedRowsIterator(forms.models.ModelChoiceIterator):
 
     def __bool__(self) -> bool:
         return self.field.empty_label is not None or bool(self.field.shared_rows())
-
-
-class QuickSelect(forms.Select):
-    """A select whose options are built in Python, not one template include each.
-
-    Author and assignee list every member of the company: rendered option by option through the
-    form templates, their few hundred options took most of the list page's time.
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], flatatt(option["attrs"]), option["label"])
-                for _group, choices, _index in widget["optgroups"]
-                for option in choices
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
-        )
 
 
 class MemberChoiceField(django_filters.fields.ModelChoiceField):

@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import User
+from core.widgets import QuickSelect
 from events.models import Event, EventType, Outcome
 
 SCOPES = [
@@ -33,7 +34,9 @@ class EventFilter(django_filters.FilterSet):
     partner = django_filters.CharFilter(
         field_name="partner__name", lookup_expr="icontains", label=_("Partner")
     )
-    owner = django_filters.ModelChoiceFilter(queryset=User.objects.none(), label=_("Owner"))
+    owner = django_filters.ModelChoiceFilter(
+        queryset=User.objects.none(), label=_("Owner"), widget=QuickSelect
+    )
     sort = django_filters.OrderingFilter(
         fields=(
             ("starts_at", "start"),

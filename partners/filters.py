@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import User
+from core.widgets import QuickSelect
 from partners.models import AccountStatus, PartnerAccount, PartnerAddress, PartnerSource
 from search.matching import matching_partners
 
@@ -16,7 +17,9 @@ TYPE_CHOICES = [
 
 class PartnerAccountFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=100)
-    owner = django_filters.ModelChoiceFilter(queryset=User.objects.none(), label=_("Owner"))
+    owner = django_filters.ModelChoiceFilter(
+        queryset=User.objects.none(), label=_("Owner"), widget=QuickSelect
+    )
     status = django_filters.ChoiceFilter(choices=AccountStatus.choices, label=_("Status"))
     type = django_filters.ChoiceFilter(choices=TYPE_CHOICES, method="filter_type", label=_("Type"))
     city = django_filters.CharFilter(method="filter_city", label=_("City"), max_length=100)
