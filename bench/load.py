@@ -348,7 +348,11 @@ def main() -> int:
         "CRM_LOAD_MEASURE_SECONDS": str(args.duration),
     }
     os.environ.update(
-        {key: env[key] for key in ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "CRM_VAR_DIR")}
+        {
+            key: env[key]
+            # the same cache as the stack: the plan's group changes renew its access cache generation
+            for key in ("DATABASE_URL", "REDIS_URL", "CACHE_KEY_PREFIX", "DEBUG", "SECRET_KEY", "CRM_VAR_DIR")
+        }
     )
     RESULTS.mkdir(parents=True, exist_ok=True)
     stack = Stack(env)

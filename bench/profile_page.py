@@ -24,6 +24,7 @@ def main() -> None:
     parser.add_argument("--company", default="gen-1")
     parser.add_argument("--username", default="")
     parser.add_argument("--lines", type=int, default=45)
+    parser.add_argument("--callees", default="", help="also print what functions matching this call")
     args = parser.parse_args()
     setup_django()
     django_client_setup()
@@ -50,6 +51,10 @@ def main() -> None:
     for order in ("cumulative", "tottime"):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(args.lines)
+        print(out.getvalue())
+    if args.callees:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_callees(args.callees)
         print(out.getvalue())
 
 
