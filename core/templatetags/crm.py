@@ -1,6 +1,8 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 
@@ -48,3 +50,29 @@ def sort_link(context, field: str) -> str:
     current = context["request"].GET.get("sort", "")
     target = f"-{field}" if current == field else field
     return query_with(context, sort=target)
+
+
+# A number no real id reaches, put where the id goes and replaced by it (see `link`).
+_ID_SLOT = "918273645546372819"
+
+
+@lru_cache(maxsize=1024)
+def _link_pattern(name: str, with_id: bool, prefix: str, urlconf) -> str:
+    return reverse(name, urlconf=urlconf, args=[int(_ID_SLOT)] if with_id else None)
+
+
+@register.simple_tag
+def link(name: str, object_id=None) -> str:
+    """`{% link "communications:thread" item.thread_id %}`: the same URL as `{% url %}`, at a fraction of
+    the cost, for the links repeated on every row and in the menu.
+
+    `reverse()` matches the arguments against every pattern of the name each time (a hundred links made a
+    tenth of a list page's time). Here each name is reversed once per script prefix, with a placeholder
+    id, and an integer id is put in its place. Anything but no argument or one integer id goes to
+    `reverse()` as `{% url %}` would.
+    """
+    if object_id is None:
+        return _link_pattern(name, False, get_script_prefix(), get_urlconf())
+    if type(object_id) is int and 0 <= object_id < 10**18:
+        return _link_pattern(name, True, get_script_prefix(), get_urlconf()).replace(_ID_SLOT, str(object_id))
+    return reverse(name, args=[object_id])
