@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
-from events.services import meeting_block_applies, overdue_meetings
+from events.services import meeting_block_applies, overdue_meeting_count
 
 # What a blocked user may still reach: the closing pages, logging out, the language switch.
 ALLOWED_URL_NAMES = {
@@ -33,11 +33,11 @@ class MeetingBlockMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._exempt(request) or not meeting_block_applies(getattr(request, "membership", None)):
             return self.get_response(request)
-        overdue = overdue_meetings(user=request.user, company=request.company)
+        overdue = overdue_meeting_count(user=request.user, company=request.company)
         if not overdue:
             return self.get_response(request)
         target = reverse("events:overdue")
-        message = _("Close your overdue meetings first: %(count)d still open.") % {"count": len(overdue)}
+        message = _("Close your overdue meetings first: %(count)d still open.") % {"count": overdue}
         if request.headers.get("HX-Request"):
             response = HttpResponse(message, status=423, content_type="text/plain; charset=utf-8")
             response["HX-Redirect"] = target

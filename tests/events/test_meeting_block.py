@@ -5,7 +5,9 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from companies.models import CalendarDay
 from events.models import Event
@@ -136,3 +138,74 @@ class MeetingBlockTests(TestCase):
         member(other, *FUNCTIONS, user=self.seller, groups=[self.sales])
         EventFactory(company=other, type=self.meeting_type, owner=self.seller, starts_at=at(2026, 11, 16, 10))
         self.assertEqual(self.status_on(at(2026, 11, 23, 9)).status_code, 200)
+
+
+class OverdueCountCacheTests(TestCase):
+    """The count behind the block is cached per user and day; any event change of the company renews it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.company = CompanyFactory(country="HU")
+        cls.seller = member(cls.company, *FUNCTIONS, groups=[Group.objects.create(name="Sales")])
+        cls.meeting_type = EventTypeFactory(code="meeting", kind="meeting")
+
+    def get(self, path="/partners/"):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(path)
+        return response, " ".join(query["sql"] for query in queries.captured_queries)
+
+    def test_pages_reuse_the_count_and_a_new_overdue_meeting_blocks_at_once(self):
+        with time_machine.travel(at(2026, 11, 23, 9), tick=False):
+            self.client.force_login(self.seller)
+            response, first = self.get()
+            self.assertEqual(response.status_code, 200)
+            self.assertIn('FROM "events_event"', first)
+            response, second = self.get()
+            self.assertEqual(response.status_code, 200)
+            self.assertNotIn('FROM "events_event"', second)
+            EventFactory(
+                company=self.company,
+                type=self.meeting_type,
+                owner=self.seller,
+                starts_at=at(2026, 11, 16, 10),
+                ends_at=at(2026, 11, 16, 11),
+            )
+            self.assertRedirects(self.get()[0], "/events/overdue/")
+
+    def test_the_next_day_is_counted_afresh(self):
+        self.client.force_login(self.seller)
+        EventFactory(
+            company=self.company,
+            type=self.meeting_type,
+            owner=self.seller,
+            starts_at=at(2026, 11, 19, 10),
+            ends_at=at(2026, 11, 19, 11),
+        )
+        with time_machine.travel(at(2026, 11, 20, 16), tick=False):
+            self.assertEqual(self.get()[0].status_code, 200)  # Friday: day 1
+        with time_machine.travel(at(2026, 11, 23, 8), tick=False):
+            self.assertRedirects(self.get()[0], "/events/overdue/")  # Monday: day 2
+
+    def test_without_a_cache_the_database_answers(self):
+        EventFactory(
+            company=self.company,
+            type=self.meeting_type,
+            owner=self.seller,
+            starts_at=at(2026, 11, 16, 10),
+            ends_at=at(2026, 11, 16, 11),
+        )
+        self.client.force_login(self.seller)
+        dead = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",
+            }
+        }
+        sessions = "django.contrib.sessions.backends.db"
+        with (
+            time_machine.travel(at(2026, 11, 23, 9), tick=False),
+            self.settings(CACHES=dead, SESSION_ENGINE=sessions),
+            self.assertLogs("events.services", "ERROR"),
+        ):
+            self.client.force_login(self.seller)
+            self.assertRedirects(self.client.get("/partners/"), "/events/overdue/")
