@@ -21,7 +21,9 @@ class SameHtmlTests(SimpleTestCase):
         choices = [("", "Anyone"), ("1", "Ann"), ("2", "Bob")]
         for value in (None, "", "1", 2, "no-such"):
             with self.subTest(value=value):
-                self.assertSameAsDjango(choices, value, {"id": "id_pick", "required": True, "disabled": False})
+                self.assertSameAsDjango(
+                    choices, value, {"id": "id_pick", "required": True, "disabled": False}
+                )
 
     def test_hostile_values_and_labels_are_escaped(self):
         html = self.assertSameAsDjango([(HOSTILE, HOSTILE), ("x", "<b>x</b>")], HOSTILE)
