@@ -149,6 +149,16 @@ class OverdueCountCacheTests(TestCase):
         cls.seller = member(cls.company, *FUNCTIONS, groups=[Group.objects.create(name="Sales")])
         cls.meeting_type = EventTypeFactory(code="meeting", kind="meeting")
 
+    def meeting(self, day: int):
+        """A meeting of the seller on that day of November 2026, 10-11, still open."""
+        return EventFactory(
+            company=self.company,
+            type=self.meeting_type,
+            owner=self.seller,
+            starts_at=at(2026, 11, day, 10),
+            ends_at=at(2026, 11, day, 11),
+        )
+
     def get(self, path="/partners/"):
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get(path)
@@ -163,37 +173,19 @@ class OverdueCountCacheTests(TestCase):
             response, second = self.get()
             self.assertEqual(response.status_code, 200)
             self.assertNotIn('FROM "events_event"', second)
-            EventFactory(
-                company=self.company,
-                type=self.meeting_type,
-                owner=self.seller,
-                starts_at=at(2026, 11, 16, 10),
-                ends_at=at(2026, 11, 16, 11),
-            )
+            self.meeting(day=16)
             self.assertRedirects(self.get()[0], "/events/overdue/")
 
     def test_the_next_day_is_counted_afresh(self):
         self.client.force_login(self.seller)
-        EventFactory(
-            company=self.company,
-            type=self.meeting_type,
-            owner=self.seller,
-            starts_at=at(2026, 11, 19, 10),
-            ends_at=at(2026, 11, 19, 11),
-        )
+        self.meeting(day=19)
         with time_machine.travel(at(2026, 11, 20, 16), tick=False):
             self.assertEqual(self.get()[0].status_code, 200)  # Friday: day 1
         with time_machine.travel(at(2026, 11, 23, 8), tick=False):
             self.assertRedirects(self.get()[0], "/events/overdue/")  # Monday: day 2
 
     def test_without_a_cache_the_database_answers(self):
-        EventFactory(
-            company=self.company,
-            type=self.meeting_type,
-            owner=self.seller,
-            starts_at=at(2026, 11, 16, 10),
-            ends_at=at(2026, 11, 16, 11),
-        )
+        self.meeting(day=16)
         self.client.force_login(self.seller)
         dead = {
             "default": {
