@@ -3,31 +3,21 @@
 Every page a member opens needs the same facts: their active memberships (the active company and the
 company switcher), and for the active one the permission functions of its groups (menus, view checks,
 visibility) and the group names (the sales roles of the meeting block). They change rarely, so they are
-cached under a *generation* token. Any change that can alter them (a membership, its groups, a group's
-permissions, a company, a user's active or superuser flag, a migration) replaces the token once its
-transaction commits; the next request then reads fresh rows and no stale entry is ever read again.
-
-The token is random, not a counter, so a cache that loses the token (eviction, a Redis restart) never
-brings back entries of an earlier generation. Code that changes these tables without model signals
-(``bulk_create``, ``QuerySet.update``) calls ``invalidate()`` itself. When the cache does not answer,
-everything is read from the database, as before.
+cached (``core.cache.Generations``): any change that can alter them (a membership, its groups, a group's
+permissions, a company, a user's active or superuser flag, a migration) starts a new generation, now and
+when its transaction commits, and the next request reads fresh rows. Code that changes these tables
+without model signals (``bulk_create``, ``QuerySet.update``) calls ``invalidate()`` itself. Signals are
+used here because the admin, the demo seed and the tests all change these rows; they only forget cached
+facts and have no business effect. When the cache does not answer, the database does.
 """
 
-import logging
-import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 from companies.models import Company, Membership, User
-
-log = logging.getLogger(__name__)
-
-GENERATION_KEY = "access:generation"
-ENTRY_SECONDS = 600
+from core.cache import Generations
 
 
 @dataclass(frozen=True)
@@ -39,50 +29,12 @@ class Access:
     group_names: frozenset[str]
 
 
-def invalidate() -> None:
-    """Start a new generation: every cached access entry is from now on ignored."""
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # the cache is down: nothing is read from it either
-        log.exception("could not renew the access cache generation")
+ACCESS = Generations("access", entry_seconds=600)
 
 
-def invalidate_on_commit(**kwargs) -> None:
-    """Now, so this transaction's own later reads see the change, and again once it commits, so that no
-    request that read the old rows meanwhile leaves them in the new generation."""
-    invalidate()
-    transaction.on_commit(invalidate)
-
-
-def _generation() -> str | None:
-    try:
-        token = cache.get(GENERATION_KEY)
-        if token is None:
-            cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-            token = cache.get(GENERATION_KEY)
-        return token
-    except Exception:
-        log.exception("the access cache does not answer; reading from the database")
-        return None
-
-
-def _cached(key: str, compute):
-    generation = _generation()
-    if generation is None:
-        return compute()
-    key = f"access:{generation}:{key}"
-    try:
-        value = cache.get(key)
-    except Exception:
-        log.exception("the access cache does not answer; reading from the database")
-        return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, ENTRY_SECONDS)
-        except Exception:
-            log.exception("could not store an access cache entry")
-    return value
+def invalidate(**kwargs) -> None:
+    """Start a new generation: every cached access entry is from now on ignored (now and on commit)."""
+    ACCESS.renew_now_and_on_commit()
 
 
 def memberships_of(user: User) -> list[Membership]:
@@ -93,7 +45,7 @@ def memberships_of(user: User) -> list[Membership]:
             Membership.objects.active().filter(user=user).select_related("company").order_by("company__name")
         )
 
-    memberships = _cached(f"user:{user.pk}", compute)
+    memberships = ACCESS.get(f"user:{user.pk}", compute)
     for membership in memberships:
         membership.user = user
     return memberships
@@ -116,7 +68,7 @@ def access_of(membership: Membership | None) -> Access:
             group_names=frozenset(name for _, name in groups),
         )
 
-    access = _cached(f"membership:{membership.pk}", compute)
+    access = ACCESS.get(f"membership:{membership.pk}", compute)
     membership.__dict__["_access"] = access
     return access
 
@@ -124,17 +76,15 @@ def access_of(membership: Membership | None) -> Access:
 def _user_saved(sender, instance, update_fields=None, **kwargs) -> None:
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # every login saves last_login; nothing cached depends on it
-    invalidate_on_commit()
+    invalidate()
 
 
 def connect_signals() -> None:
     for model in (Membership, Company, Group, Permission):
-        post_save.connect(invalidate_on_commit, sender=model, dispatch_uid=f"access-save-{model.__name__}")
-        post_delete.connect(
-            invalidate_on_commit, sender=model, dispatch_uid=f"access-delete-{model.__name__}"
-        )
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"access-save-{model.__name__}")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"access-delete-{model.__name__}")
     post_save.connect(_user_saved, sender=User, dispatch_uid="access-save-user")
-    post_delete.connect(invalidate_on_commit, sender=User, dispatch_uid="access-delete-user")
-    m2m_changed.connect(invalidate_on_commit, sender=Membership.groups.through, dispatch_uid="access-groups")
-    m2m_changed.connect(invalidate_on_commit, sender=Group.permissions.through, dispatch_uid="access-perms")
-    post_migrate.connect(invalidate_on_commit, dispatch_uid="access-migrate")
+    post_delete.connect(invalidate, sender=User, dispatch_uid="access-delete-user")
+    m2m_changed.connect(invalidate, sender=Membership.groups.through, dispatch_uid="access-groups")
+    m2m_changed.connect(invalidate, sender=Group.permissions.through, dispatch_uid="access-perms")
+    post_migrate.connect(invalidate, dispatch_uid="access-migrate")

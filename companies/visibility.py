@@ -12,7 +12,7 @@ Views and background jobs get their querysets through
 ``Model.objects.visible_to(viewer)``; nothing writes its own filter.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
@@ -25,7 +25,6 @@ from guardian.models import UserObjectPermission
 from companies.access import access_of
 from companies.hierarchy import subordinate_ids
 from companies.models import Company, Membership, User
-from companies.permissions import function_codes_for_membership
 
 SEE_ALL = "companies.view_all_company_data"
 
@@ -37,7 +36,6 @@ class Viewer:
     user: User
     company: Company
     membership: Membership | None = None
-    _codes: frozenset[str] | None = field(default=None, repr=False)
 
     @classmethod
     def for_request(cls, request: HttpRequest) -> "Viewer":
@@ -46,8 +44,6 @@ class Viewer:
             if getattr(request, "membership", None) is None:
                 raise Http404
             viewer = cls(user=request.user, company=request.company, membership=request.membership)
-            # From the access cache, shared with `has_function` / `function_required`.
-            viewer._codes = access_of(request.membership).functions
             request._viewer = viewer
         return viewer
 
@@ -61,9 +57,8 @@ class Viewer:
 
     @property
     def function_codes(self) -> frozenset[str]:
-        if self._codes is None:
-            self._codes = function_codes_for_membership(self.membership)
-        return self._codes
+        """From the access cache, as `has_function` / `function_required` read them."""
+        return access_of(self.membership).functions
 
     def can(self, code: str) -> bool:
         return code in self.function_codes

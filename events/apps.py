@@ -7,5 +7,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
-        # Connects the signals that keep the overdue-meeting counts of the meeting block true.
-        from events import services  # noqa: F401
+        from django.db.models.signals import post_delete, post_save
+
+        from events.models import Event
+        from events.services import forget_overdue_counts
+
+        # Only forgets the meeting block's cached overdue counts (events.services.overdue_meeting_count).
+        post_save.connect(forget_overdue_counts, sender=Event, dispatch_uid="overdue-meetings-save")
+        post_delete.connect(forget_overdue_counts, sender=Event, dispatch_uid="overdue-meetings-delete")

@@ -1,24 +1,18 @@
 """Writes on events: create (also as a follow-up), update, close; and the rules around them."""
 
-import contextlib
-import logging
-import uuid
 from datetime import date, datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.access import access_of
 from companies.models import Company, Membership, User
 from companies.workdays import WorkCalendar
+from core.cache import Generations
 from events.models import Event, EventKind, EventType, Outcome
-
-log = logging.getLogger(__name__)
 
 
 class EventRuleError(Exception):
@@ -166,50 +160,27 @@ def overdue_meetings(*, user: User, company: Company, today: date | None = None)
     ]
 
 
-OVERDUE_CACHE_SECONDS = 120
-
-
-def _events_generation_key(company_id: int) -> str:
-    return f"overdue-meetings:generation:{company_id}"
+OVERDUE_COUNTS = Generations("overdue-meetings", entry_seconds=120)
 
 
 def overdue_meeting_count(*, user: User, company: Company) -> int:
     """How many overdue meetings block the user: asked on every page of a sales user, so cached.
 
-    The count is kept for the day under a per-company generation token that every saved or deleted
-    event of the company renews (so closing the meeting unblocks at once); a change of the company's
-    calendar or of an event type's kind shows within OVERDUE_CACHE_SECONDS. Without a cache answer
-    it is counted from the database.
+    The count is kept for the day in a generation of the company that every saved or deleted event of the
+    company renews (so closing the meeting unblocks at once); a change of the company's calendar or of an
+    event type's kind shows within two minutes. Without a cache answer it is counted in the database.
     """
     today = timezone.localdate()
-    try:
-        generation = cache.get_or_set(_events_generation_key(company.pk), uuid.uuid4().hex, timeout=None)
-        key = f"overdue-meetings:{generation}:{user.pk}:{today.isoformat()}"
-        count = cache.get(key)
-    except Exception:
-        log.exception("the cache does not answer; counting overdue meetings in the database")
-        return len(overdue_meetings(user=user, company=company, today=today))
-    if count is None:
-        count = len(overdue_meetings(user=user, company=company, today=today))
-        with contextlib.suppress(Exception):
-            cache.set(key, count, OVERDUE_CACHE_SECONDS)
-    return count
+    return OVERDUE_COUNTS.get(
+        f"{user.pk}:{today.isoformat()}",
+        lambda: len(overdue_meetings(user=user, company=company, today=today)),
+        scope=company.pk,
+    )
 
 
-def forget_overdue_counts(company_id: int) -> None:
-    try:
-        cache.set(_events_generation_key(company_id), uuid.uuid4().hex, timeout=None)
-    except Exception:
-        log.exception("could not renew the overdue-meeting cache of company %s", company_id)
-
-
-def _event_changed(sender, instance: Event, **kwargs) -> None:
-    forget_overdue_counts(instance.company_id)
-    transaction.on_commit(lambda: forget_overdue_counts(instance.company_id))
-
-
-post_save.connect(_event_changed, sender=Event, dispatch_uid="overdue-meetings-save")
-post_delete.connect(_event_changed, sender=Event, dispatch_uid="overdue-meetings-delete")
+def forget_overdue_counts(sender, instance: Event, **kwargs) -> None:
+    """post_save/post_delete of Event (connected in EventsConfig.ready): only forgets cached counts."""
+    OVERDUE_COUNTS.renew_now_and_on_commit(scope=instance.company_id)
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from companies.access import GENERATION_KEY, access_of, memberships_of
+from companies.access import ACCESS, access_of, memberships_of
 from companies.models import Membership
 from tests.factories import CompanyFactory, group_with, member
 
@@ -92,14 +92,14 @@ class AccessCacheTests(TestCase):
 
     def test_a_login_does_not_empty_the_cache(self):
         self.client.get("/")
-        generation = cache.get(GENERATION_KEY)
+        generation = cache.get(ACCESS.token_key(""))
         self.client.logout()
         self.client.force_login(self.user)  # saves last_login only
-        self.assertEqual(cache.get(GENERATION_KEY), generation)
+        self.assertEqual(cache.get(ACCESS.token_key("")), generation)
 
     def test_a_lost_generation_never_brings_back_older_entries(self):
         self.assertEqual(self.client.get(PARTNERS).status_code, 200)
-        cache.delete(GENERATION_KEY)  # evicted, or Redis restarted with the entries still there
+        cache.delete(ACCESS.token_key(""))  # evicted, or Redis restarted with the entries still there
         Membership.groups.through.objects.filter(membership=self.membership).delete()  # no m2m signal
         self.assertEqual(self.client.get(PARTNERS).status_code, 403)
 
@@ -125,7 +125,7 @@ class CacheOutageTests(TestCase):
         sessions = "django.contrib.sessions.backends.db"
         with (
             self.settings(CACHES=DEAD_REDIS, SESSION_ENGINE=sessions),
-            self.assertLogs("companies.access", "ERROR"),
+            self.assertLogs("core.cache", "ERROR"),
         ):
             self.client.force_login(self.user)
             self.assertEqual(self.client.get(PARTNERS).status_code, 200)
@@ -142,3 +142,12 @@ class SessionCacheOutageTests(TestCase):
             response = self.client.get("/")
         self.assertEqual(response.context["user"], user)
         self.assertEqual(response.context["active_company"], company)
+
+    def test_a_new_session_is_stored_in_the_database_while_the_cache_is_down(self):
+        from core.sessions import SessionStore
+
+        with self.settings(CACHES=DEAD_REDIS), self.assertLogs("django.contrib.sessions", "ERROR"):
+            store = SessionStore()
+            store["visited"] = True
+            store.save()  # looks up free keys in the cache first (exists), then writes the row
+        self.assertEqual(SessionStore(session_key=store.session_key).load(), {"visited": True})

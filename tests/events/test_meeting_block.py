@@ -197,7 +197,7 @@ class OverdueCountCacheTests(TestCase):
         with (
             time_machine.travel(at(2026, 11, 23, 9), tick=False),
             self.settings(CACHES=dead, SESSION_ENGINE=sessions),
-            self.assertLogs("events.services", "ERROR"),
+            self.assertLogs("core.cache", "ERROR"),
         ):
             self.client.force_login(self.seller)
             self.assertRedirects(self.client.get("/partners/"), "/events/overdue/")
