@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -51,6 +51,10 @@ class Command(BaseCommand):
         parser.add_argument("--prefix", default="gen")
 
     def handle(self, *args, scale: float, seed: int, prefix: str, **options):
+        if Company.objects.filter(code__startswith=f"{prefix}-").exists():
+            raise CommandError(
+                f"Companies {prefix}-* exist already: generate into a fresh database or give another --prefix."
+            )
         self.rng = random.Random(seed)  # noqa: S311 (reproducible data, not security)
         self.prefix = prefix
         sizes = {key: max(int(value * scale), 1) for key, value in REFERENCE.items()}
@@ -108,9 +112,9 @@ class Command(BaseCommand):
     # People: per company a hierarchy DEPTH levels deep; some people have two supervisors (diamonds).
     def people(self) -> int:
         self.companies = [
-            Company.objects.get_or_create(
-                code=f"{self.prefix}-{i}", defaults={"name": f"Generated {i} Kft.", "country": "HU"}
-            )[0]
+            Company.objects.create(
+                code=f"{self.prefix}-{i}", name=f"Generated {self.prefix}-{i} Kft.", country="HU"
+            )
             for i in range(1, self.sizes["companies"] + 1)
         ]
         password = make_password("bench-Pass-2026")
