@@ -9,10 +9,10 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from communications.filters import CommunicationFilter
-from communications.models import Communication, Thread
+from communications.models import Communication, Task, Thread
 from communications.paging import COUNT_CAP, CappedPaginator
 from companies.visibility import Viewer
-from tests.factories import CompanyFactory, member, supervise
+from tests.factories import CompanyFactory, PartnerFactory, member, supervise
 
 BUDAPEST = ZoneInfo("Europe/Budapest")
 VIEW = ("communications.view_communication", "communications.view_task")
@@ -163,3 +163,63 @@ class CappedPaginatorTests(TestCase):
         paginator = CappedPaginator(self.rows, 5, page="nonsense", cap=100)
         self.assertEqual((paginator.count, paginator.capped, paginator.num_pages), (12, False, 3))
         self.assertEqual(CappedPaginator(self.rows, 5, page="9" * 40, cap=100).get_page("9" * 40).number, 3)
+
+
+class ListRowColumnsTests(TestCase):
+    """The lists load only the columns a row shows: every shown value is there, with no query per row."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.company = CompanyFactory()
+        cls.boss = member(cls.company, *VIEW)
+        cls.seller = member(cls.company, *VIEW, first_name="Sára", last_name="Eladó")
+        cls.helper = member(cls.company, *VIEW, first_name="Hugó", last_name="Segítő")
+        supervise(cls.company, cls.boss, cls.seller)
+        supervise(cls.company, cls.boss, cls.helper)
+        cls.partner = PartnerFactory(name="Soroksári Gépgyár Zrt.")
+        cls.thread = Thread.objects.create(
+            company=cls.company, owner=cls.seller, partner=cls.partner, subject="Pótalkatrészek"
+        )
+
+    def add(self, count: int, start: int) -> None:
+        first = datetime(2026, 3, 1, 9, tzinfo=BUDAPEST)
+        for n in range(start, start + count):
+            common = {
+                "company": self.company,
+                "thread": self.thread,
+                "partner": self.partner,
+                "author": self.seller,
+                "assignee": self.helper,
+                "created_at": first + timedelta(minutes=n),
+            }
+            Communication.objects.create(
+                number=f"OUT-2026-{n:06d}", direction="out", channel="phone", subject=f"Hívás {n}", **common
+            )
+            Task.objects.create(
+                number=f"T-2026-{n:06d}", subject=f"Ajánlat {n}", deadline=first + timedelta(days=n), **common
+            )
+
+    def rows(self, url: str):
+        with CaptureQueriesContext(connection) as captured:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return response, captured
+
+    def test_rows_show_partner_people_and_thread_with_a_constant_number_of_queries(self):
+        self.client.force_login(self.boss)
+        lists = {"/communications/?per_page=50": "Hívás 1", "/tasks/?per_page=50": "Ajánlat 1"}
+        self.add(2, start=0)
+        few = {}
+        for url, label in lists.items():
+            self.rows(url)  # warms the access cache and the content types
+            response, few[url] = self.rows(url)
+            self.assertContains(response, label)
+            for shown in ("Soroksári Gépgyár Zrt.", "Sára Eladó", "Hugó Segítő", "Pótalkatrészek"):
+                self.assertContains(response, shown)
+        self.add(20, start=100)
+        for url in lists:
+            with self.subTest(url):
+                response, many = self.rows(url)
+                self.assertEqual(len(response.context["page"].object_list), 22)
+                listed = "\n".join(q["sql"][:120] for q in many.captured_queries)
+                self.assertEqual(len(many), len(few[url]), listed)
