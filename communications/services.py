@@ -34,11 +34,13 @@ def _stored(item, *fields: str) -> dict:
 
 @transaction.atomic
 def thread_create(
-    *, company: Company, owner: User, subject: str, description: str = "", **counterparty
+    *, company: Company, owner: User, subject: str, description: str = "", orders=(), **counterparty
 ) -> Thread:
     thread = Thread.objects.create(
         company=company, owner=owner, subject=subject, description=description, **counterparty
     )
+    if orders:
+        thread.orders.set(orders)
     mentions.mentions_sync(source=thread, company=company, old_text="", new_text=description, actor=owner)
     return thread
 

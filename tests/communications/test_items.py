@@ -5,7 +5,7 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from communications.models import Attachment, Communication, Notification, Task
+from communications.models import Attachment, Communication, Notification, Task, Thread
 from communications.timeline import TimelinePage
 from orders.models import Order
 from tests.communications import factories
@@ -53,6 +53,26 @@ class CommunicationPagesTests(TestCase):
         self.assertEqual((item.thread.subject, item.thread.partner), ("Price question", self.partner))
         notification = Notification.objects.get(recipient=self.colleague)
         self.assertEqual((notification.verb, notification.url), ("assign", f"/communications/{item.pk}/"))
+
+    def test_new_thread_page_starts_a_thread_with_or_without_orders(self):
+        self.assertEqual(self.client.get(f"/threads/new/?partner={self.partner.pk}").status_code, 200)
+        response = self.client.post("/threads/new/", {"subject": "Annual contract"})
+        plain = Thread.objects.get(subject="Annual contract")
+        self.assertRedirects(response, f"/threads/{plain.pk}/")
+        self.assertEqual((plain.owner, plain.company, plain.orders.count()), (self.user, self.company, 0))
+        order = Order.objects.create(
+            company=self.company,
+            partner=self.partner,
+            number="SO-7",
+            kind="customer",
+            ordered_on=date(2026, 1, 1),
+        )
+        response = self.client.post(
+            "/threads/new/", {"subject": "Delivery", "partner": self.partner.pk, "orders": [order.pk]}
+        )
+        with_order = Thread.objects.get(subject="Delivery")
+        self.assertRedirects(response, f"/threads/{with_order.pk}/")
+        self.assertEqual((with_order.partner, list(with_order.orders.all())), (self.partner, [order]))
 
     def test_joining_an_existing_thread_and_free_text_counterparty(self):
         thread = factories.thread(self.company, self.user, subject="Tender")
