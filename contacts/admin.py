@@ -73,6 +73,9 @@ class GdprNoticeAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in GdprNotice._meta.fields]
     actions = ["retry"]
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # written by the system only; the admin reads, filters and retries them
+
     @admin.action(description=_("Send again the ones that failed"))
     def retry(self, request, queryset):
         from contacts.tasks import send_gdpr_notice

@@ -56,3 +56,6 @@ class PartnerPushAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # written by the system only; the admin reads and filters them

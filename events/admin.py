@@ -34,6 +34,9 @@ class GoogleCalendarConnectionAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "google_email", "status", "last_error", "connected_at", "updated_at"]
     exclude = ["encrypted_credentials"]
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # written by the system only; the admin reads and filters them
+
 
 @admin.register(CalendarFeedToken)
 class CalendarFeedTokenAdmin(admin.ModelAdmin):

@@ -73,3 +73,6 @@ class DunningLetterAdmin(admin.ModelAdmin):
     search_fields = ["partner__name", "recipients"]
     readonly_fields = [f.name for f in DunningLetter._meta.fields]
     inlines = [LetterEventInline]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # written by the system only; the admin reads and filters them
