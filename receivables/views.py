@@ -74,6 +74,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "by_partner": by_partner,
             "recent": DunningLetter.objects.filter(company=request.company).select_related("partner")[:10],
             "can_run": has_function(request, "receivables.run_dunning"),
+            "can_add_contact": has_function(request, "contacts.add_contact"),
         },
     )
 

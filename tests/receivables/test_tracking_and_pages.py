@@ -122,6 +122,21 @@ class ReceivablesPagesTests(TestCase):
         self.assertIn("<svg", response.content.decode())
         self.assertEqual([letter.partner for letter in response.context["without_contact"]], [self.partner])
 
+    def test_the_add_contact_link_shows_only_to_who_may_add_contacts(self):
+        """Finance without contacts.add_contact is not sent to a 403 page."""
+        link = f'href="/partners/{self.partner.pk}/contacts/new/"'
+        self.client.force_login(self.finance)
+        self.assertNotContains(self.client.get("/receivables/"), link)
+        able = member(
+            self.company,
+            "receivables.view_receivables",
+            "contacts.add_contact",
+            "companies.view_all_company_data",
+        )
+        self.client.force_login(able)
+        self.assertContains(self.client.get("/receivables/"), link)
+        self.assertEqual(self.client.get(f"/partners/{self.partner.pk}/contacts/new/").status_code, 200)
+
     def test_finance_only(self):
         self.client.force_login(self.seller)
         self.assertEqual(self.client.get("/receivables/").status_code, 403)
