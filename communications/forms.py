@@ -4,7 +4,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communications.attachments import validate_upload
-from communications.models import Communication, Task, Thread
+from communications.models import Communication, Direction, Task, Thread
 from companies.models import User
 from contacts.models import Contact
 from events.forms import DateTimeInput
@@ -142,6 +142,11 @@ class CommunicationForm(ItemForm):
             "description": forms.Textarea(attrs=MENTION_ATTRS),
             "direction": forms.RadioSelect,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required radio buttons: no "---------" button for "none" (Django adds one for a blank choice).
+        self.fields["direction"].choices = Direction.choices
 
 
 class TaskForm(ItemForm):

@@ -74,6 +74,16 @@ class CommunicationPagesTests(TestCase):
         self.assertRedirects(response, f"/threads/{with_order.pk}/")
         self.assertEqual((with_order.partner, list(with_order.orders.all())), (self.partner, [order]))
 
+    def test_the_form_offers_exactly_the_two_directions_and_requires_one(self):
+        page = self.client.get("/communications/new/").content.decode()
+        self.assertEqual(page.count('name="direction"'), 2)
+        self.assertNotIn("---------</label>", page.split('name="channel"')[0].split('name="direction"', 1)[1])
+        response = self.client.post("/communications/new/", {"channel": "email", "subject": "No direction"})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("direction", response.context["form"].errors)
+        self.assertContains(response, 'value="No direction"')
+        self.assertFalse(Communication.objects.exists())
+
     def test_joining_an_existing_thread_and_free_text_counterparty(self):
         thread = factories.thread(self.company, self.user, subject="Tender")
         self.client.post(
