@@ -31,6 +31,22 @@ def _get_visible(request: HttpRequest, model, pk: int, *related):
     return obj
 
 
+def _get_readable(request: HttpRequest, model, pk: int, *related):
+    """A communication or task to read: one the viewer sees, or one in a thread the viewer sees.
+
+    Whoever sees a thread reads its whole timeline and downloads all its attachments, so the items
+    listed there open too (a colleague's call in the seller's own thread). Editing stays with
+    `_get_visible`: the second value says whether the viewer sees the item itself.
+    """
+    obj = _visible(request, model).select_related(*related).filter(pk=pk).first()
+    if obj is not None:
+        return obj, True
+    obj = model.objects.select_related(*related).filter(pk=pk, company=request.company).first()
+    if obj is None or not _visible(request, Thread).filter(pk=obj.thread_id).exists():
+        raise Http404(_("Not found in this company."))
+    return obj, False
+
+
 # Threads --------------------------------------------------------------------------------------
 
 
@@ -144,7 +160,7 @@ def communication_create(request: HttpRequest) -> HttpResponse:
 
 @function_required("communications.view_communication")
 def communication_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    communication = _get_visible(
+    communication, own = _get_readable(
         request, Communication, pk, "thread", "partner", "contact", "author", "assignee"
     )
     return render(
@@ -154,8 +170,8 @@ def communication_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item": communication,
             "attachments": communication.attachments.all(),
             "tasks": communication.tasks.order_by("pk"),
-            "can_edit": has_function(request, "communications.change_communication"),
-            "can_copy": has_function(request, "communications.add_task"),
+            "can_edit": own and has_function(request, "communications.change_communication"),
+            "can_copy": own and has_function(request, "communications.add_task"),
         },
     )
 
@@ -208,7 +224,9 @@ def task_create(request: HttpRequest) -> HttpResponse:
 
 @function_required("communications.view_task")
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _get_visible(request, Task, pk, "thread", "partner", "author", "assignee", "source_communication")
+    task, own = _get_readable(
+        request, Task, pk, "thread", "partner", "author", "assignee", "source_communication"
+    )
     return render(
         request,
         "communications/task_detail.html",
@@ -216,7 +234,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item": task,
             "attachments": task.attachments.all(),
             "mentioned_in": mentioned_in(task, Viewer.for_request(request)),
-            "can_edit": has_function(request, "communications.change_task"),
+            "can_edit": own and has_function(request, "communications.change_task"),
         },
     )
 
