@@ -14,13 +14,15 @@ from dataclasses import dataclass
 import nh3
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from communications.models import Mention
 from companies.models import Company, Department, Membership, User
+from companies.visibility import Viewer
 
 TOKEN_RE = re.compile(
     r"([@#])\[([^\]\n]{1,200})\]\((user|department|partner|product|order|thread|task):(\d{1,18})\)"
@@ -59,22 +61,56 @@ def _models():
     }
 
 
-def resolve(targets: list[Target], company: Company) -> dict[Target, object]:
-    """Load the mentioned objects that exist and belong to the company (one query per kind)."""
+def resolve(targets: list[Target], company: Company, viewer: Viewer | None = None) -> dict[Target, object]:
+    """Load the mentioned objects that exist and belong to the company (one query per kind).
+
+    With a viewer, partners, orders, threads and tasks are also limited to what the viewer may
+    open (the same rules as their detail pages); people, departments and products stay as they are.
+    """
     by_kind: dict[str, set[int]] = defaultdict(set)
     for target in targets:
         by_kind[target.kind].add(target.pk)
+    if viewer is not None and viewer.membership is None:
+        return {}
     models = _models()
     found: dict[Target, object] = {}
     for kind, ids in by_kind.items():
         queryset = models[kind].objects.filter(pk__in=ids)
         if kind == "user":
             queryset = queryset.filter(memberships__company=company)
-        elif kind in ("department", "order", "thread", "task"):
+        elif kind == "department":
             queryset = queryset.filter(company=company)
+        elif viewer is None:
+            if kind == "partner":
+                queryset = queryset.filter(accounts__company=company)
+            elif kind != "product":
+                queryset = queryset.filter(company=company)
+        else:
+            queryset = _visible(kind, queryset, viewer)
         for obj in queryset:
             found[Target(kind, obj.pk)] = obj
     return found
+
+
+def _visible(kind: str, queryset, viewer: Viewer):
+    """The objects of `kind` the viewer may open, as one query."""
+    from communications.models import Task, Thread
+    from orders.models import Order
+    from partners.models import PartnerAccount
+
+    if kind == "partner":
+        return queryset.filter(pk__in=PartnerAccount.objects.visible_to(viewer).values("partner_id"))
+    if kind == "order":
+        return queryset.filter(pk__in=Order.objects.visible_to(viewer).values("pk"))
+    if kind == "thread":
+        return queryset.filter(pk__in=Thread.objects.visible_to(viewer).values("pk"))
+    if kind == "task":
+        # Like the task page: the viewer's own tasks, or any task in a thread the viewer sees.
+        return queryset.filter(company_id=viewer.company.pk).filter(
+            Q(pk__in=Task.objects.visible_to(viewer).values("pk"))
+            | Q(thread_id__in=Thread.objects.visible_to(viewer).values("pk"))
+        )
+    return queryset  # products: every member sees the catalogue
 
 
 def url_for(kind: str, obj) -> str:
@@ -95,11 +131,15 @@ def label_for(kind: str, obj) -> str:
     return str(obj)
 
 
-def render(text: str, company: Company | None) -> SafeString:
-    """The description as safe HTML: escaped text, line breaks, mention links with current names."""
+def render(text: str, company: Company | None, viewer: Viewer | None = None) -> SafeString:
+    """The description as safe HTML: escaped text, line breaks, mention links with current names.
+
+    Pages pass the viewer: a mention of something the viewer may not open stays the plain label
+    typed in the token, exactly like a mention of something deleted (no link, no current name).
+    """
     if not text:
         return mark_safe("")  # noqa: S308 (empty string)
-    found = resolve(parse(text), company) if company is not None else {}
+    found = resolve(parse(text), company, viewer) if company is not None else {}
     parts, position = [], 0
     for match in TOKEN_RE.finditer(text):
         parts.append(escape(text[position : match.start()]))
@@ -159,9 +199,14 @@ def mentions_sync(*, source, company: Company, old_text: str, new_text: str, act
 
     source_type = ContentType.objects.get_for_model(source)
     new_targets = parse(new_text)
-    found = resolve(new_targets, company)
-    Mention.objects.filter(source_type=source_type, source_id=source.pk).delete()
     content_types = {kind: ContentType.objects.get_for_model(model) for kind, model in _models().items()}
+    kinds = {content_type.pk: kind for kind, content_type in content_types.items()}
+    stored = Mention.objects.filter(source_type=source_type, source_id=source.pk)
+    # A mention is stored (and so listed on the target's page) only if the author may open the
+    # target; one stored earlier by someone who could is kept while its token stays in the text.
+    kept = {Target(kinds[type_id], pk) for type_id, pk in stored.values_list("target_type_id", "target_id")}
+    found = resolve(new_targets, company, Viewer.for_user(actor, company))
+    stored.delete()
     Mention.objects.bulk_create(
         [
             Mention(
@@ -172,7 +217,7 @@ def mentions_sync(*, source, company: Company, old_text: str, new_text: str, act
                 target_id=target.pk,
             )
             for target in new_targets
-            if target in found
+            if target in found or target in kept
         ],
         ignore_conflicts=True,
     )
@@ -185,7 +230,8 @@ def mentions_sync(*, source, company: Company, old_text: str, new_text: str, act
             company=company,
             actor=actor,
             verb="mention",
-            text=_("%(actor)s mentioned you in %(item)s") % {"actor": actor, "item": source},
+            message=gettext_noop("%(actor)s mentioned you in %(item)s"),
+            params={"actor": actor, "item": source},
             url=source.get_absolute_url(),
         )
     return newly

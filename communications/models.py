@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
@@ -347,6 +348,10 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     verb = models.CharField(max_length=20)
+    # The message untranslated (a msgid with %(name)s placeholders) and its values: shown in the
+    # language of whoever reads it. `text` is the same rendered when it was made (older rows, e-mail).
+    message = models.CharField(max_length=200, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     text = models.CharField(max_length=500)
     url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -361,4 +366,14 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
 
     def __str__(self) -> str:
-        return self.text
+        return self.display_text
+
+    @property
+    def display_text(self) -> str:
+        """The message in the active language (the reader's), or the text as it was made."""
+        if not self.message:
+            return self.text
+        try:
+            return (gettext(self.message) % self.params)[:500]
+        except (KeyError, TypeError, ValueError):
+            return self.text

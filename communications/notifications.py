@@ -5,6 +5,8 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
 from communications.models import Notification
 from companies.models import Company, User
@@ -12,18 +14,46 @@ from companies.models import Company, User
 logger = logging.getLogger(__name__)
 
 
+def render(message: str, params: dict) -> str:
+    """A notification message (marked with gettext_noop) in the active language."""
+    return (gettext(message) % params)[:500]
+
+
 def notify(
-    *, recipient_ids: set[int], company: Company, actor: User | None, verb: str, text: str, url: str
+    *,
+    recipient_ids: set[int],
+    company: Company,
+    actor: User | None,
+    verb: str,
+    message: str,
+    params: dict[str, str],
+    url: str,
 ) -> None:
-    """Create the notifications now; e-mail the recipients who chose e-mail, after commit."""
+    """Create the notifications now; e-mail the recipients who chose e-mail, after commit.
+
+    `message` is untranslated (gettext_noop) with %(name)s placeholders filled from `params` (strings):
+    the bell shows it in the reader's language; the e-mail goes in the company's language.
+    """
     if not recipient_ids:
         return
+    params = {key: str(value) for key, value in params.items()}
     Notification.objects.bulk_create(
         [
-            Notification(recipient_id=pk, company=company, actor=actor, verb=verb, text=text[:500], url=url)
+            Notification(
+                recipient_id=pk,
+                company=company,
+                actor=actor,
+                verb=verb,
+                message=message,
+                params=params,
+                text=render(message, params),
+                url=url,
+            )
             for pk in sorted(recipient_ids)
         ]
     )
+    with translation.override(company.language or settings.LANGUAGE_CODE):
+        text = render(message, params)
     emails = list(
         User.objects.filter(pk__in=recipient_ids, email_notifications=True, is_active=True)
         .exclude(email="")

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from communications import mentions
 from communications.attachments import attachments_add
@@ -22,7 +22,8 @@ def _notify_assignee(item, *, company: Company, actor: User, previous_assignee_i
             company=company,
             actor=actor,
             verb="assign",
-            text=_("%(actor)s assigned %(item)s to you") % {"actor": actor, "item": item},
+            message=gettext_noop("%(actor)s assigned %(item)s to you"),
+            params={"actor": actor, "item": item},
             url=item.get_absolute_url(),
         )
 

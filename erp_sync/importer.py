@@ -29,6 +29,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from companies.models import Company, User
 from erp_sync.connectors import Connector, Page, get_connector
@@ -166,13 +167,16 @@ def _notify_admins_on_repeated_failure(run: SyncRun) -> None:
     from communications.models import Notification
 
     admins = User.objects.filter(is_superuser=True, is_active=True)
-    text = _("The ERP synchronisation failed twice in a row: %(error)s") % {"error": run.error[:300]}
+    message = gettext_noop("The ERP synchronisation failed twice in a row: %(error)s")
+    params = {"error": run.error[:300]}
+    text = _(message) % params
     for admin in admins:
         company = Company.objects.filter(memberships__user=admin).first()
         if company:
             Notification.objects.create(
-                recipient=admin, company=company, verb="erp", text=text[:500], url="/admin/erp_sync/syncrun/"
-            )
+                recipient=admin, company=company, verb="erp", message=message, params=params, text=text[:500],
+                url="/admin/erp_sync/syncrun/",
+            )  # fmt: skip
         if admin.email:
             send_mail(_("ERP synchronisation failing"), text, None, [admin.email], fail_silently=True)
 

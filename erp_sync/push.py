@@ -3,7 +3,7 @@
 import logging
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from erp_sync.connectors import Connector, ConnectorError, get_connector
 from erp_sync.models import PartnerPush, PushStatus
@@ -99,7 +99,7 @@ def _tell_owners(partner: Partner, reason: str) -> None:
             company=account.company,
             actor=None,
             verb="erp",
-            text=_("The ERP rejected the partner %(partner)s: %(reason)s")
-            % {"partner": partner.name, "reason": reason},
+            message=gettext_noop("The ERP rejected the partner %(partner)s: %(reason)s"),
+            params={"partner": partner.name, "reason": reason},
             url=partner.get_absolute_url(),
         )
