@@ -70,8 +70,6 @@ def resolve(targets: list[Target], company: Company, viewer: Viewer | None = Non
     by_kind: dict[str, set[int]] = defaultdict(set)
     for target in targets:
         by_kind[target.kind].add(target.pk)
-    if viewer is not None and viewer.membership is None:
-        return {}
     models = _models()
     found: dict[Target, object] = {}
     for kind, ids in by_kind.items():
@@ -110,7 +108,7 @@ def _visible(kind: str, queryset, viewer: Viewer):
             Q(pk__in=Task.objects.visible_to(viewer).values("pk"))
             | Q(thread_id__in=Thread.objects.visible_to(viewer).values("pk"))
         )
-    return queryset  # products: every member sees the catalogue
+    return queryset if viewer.membership is not None else queryset.none()  # products: any member
 
 
 def url_for(kind: str, obj) -> str:
@@ -204,8 +202,12 @@ def mentions_sync(*, source, company: Company, old_text: str, new_text: str, act
     stored = Mention.objects.filter(source_type=source_type, source_id=source.pk)
     # A mention is stored (and so listed on the target's page) only if the author may open the
     # target; one stored earlier by someone who could is kept while its token stays in the text.
-    kept = {Target(kinds[type_id], pk) for type_id, pk in stored.values_list("target_type_id", "target_id")}
-    found = resolve(new_targets, company, Viewer.for_user(actor, company))
+    kept = {
+        Target(kinds[type_id], pk)
+        for type_id, pk in stored.values_list("target_type_id", "target_id")
+        if type_id in kinds
+    }
+    found = resolve(new_targets, company, Viewer.for_user(actor, company)) if new_targets else {}
     stored.delete()
     Mention.objects.bulk_create(
         [
