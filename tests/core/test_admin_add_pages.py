@@ -51,3 +51,11 @@ class AdminAddPagesTests(TestCase):
                     continue
                 response = self.client.post(url, {})
                 self.assertIn(response.status_code, (200, 302), url)
+
+
+class FaviconTests(TestCase):
+    def test_favicon_ico_leads_to_the_app_icon(self):
+        response = self.client.get("/favicon.ico")
+        self.assertEqual(response.status_code, 301)
+        self.assertTrue(response["Location"].endswith("crm/favicon.svg"))
+        self.assertEqual(self.client.get(response["Location"]).status_code, 200)
