@@ -1,9 +1,11 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import User
 from contacts.models import Contact
-from events.models import Event, Outcome
+from events.models import EARLIEST_EVENT_YEAR, LATEST_EVENT_YEAR, MAX_REMINDER_MINUTES, Event, Outcome
 from partners.models import Partner, PartnerAccount
 
 
@@ -12,6 +14,16 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def validate_event_year(value) -> None:
+    """Refuse dates outside the supported years (the year as typed, in the user's time zone)."""
+    if value is not None and not EARLIEST_EVENT_YEAR <= value.year <= LATEST_EVENT_YEAR:
+        raise ValidationError(
+            _("Enter a date between the years %(earliest)s and %(latest)s."),
+            code="year_out_of_range",
+            params={"earliest": EARLIEST_EVENT_YEAR, "latest": LATEST_EVENT_YEAR},
+        )
 
 
 class EventForm(forms.ModelForm):
@@ -59,6 +71,17 @@ class EventForm(forms.ModelForm):
         self.fields["participants"].required = False
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+        for name in ("starts_at", "ends_at", "promised_payment_on"):
+            # Checked before saving: the time-zone conversion of e.g. year 1 overflows.
+            self.fields[name].validators.append(validate_event_year)
+            self.fields[name].widget.attrs.update(
+                min=f"{EARLIEST_EVENT_YEAR:04d}-01-01" + ("" if name == "promised_payment_on" else "T00:00"),
+                max=f"{LATEST_EVENT_YEAR:04d}-12-31" + ("" if name == "promised_payment_on" else "T23:59"),
+            )
+        reminder = self.fields["reminder_minutes"]
+        reminder.max_value = MAX_REMINDER_MINUTES
+        reminder.validators.append(MaxValueValidator(MAX_REMINDER_MINUTES))
+        reminder.widget.attrs["max"] = MAX_REMINDER_MINUTES
 
     def clean(self):
         cleaned = super().clean()

@@ -14,6 +14,14 @@ from contacts.models import Contact
 from core.choices import ChoiceLabels
 from partners.models import Partner
 
+# The range of years an event may be scheduled in: wide enough for any real use, narrow enough that
+# time-zone conversion and calendar arithmetic (weeks, months, reminders) never leave Python's or the
+# database's date range.
+EARLIEST_EVENT_YEAR = 1900
+LATEST_EVENT_YEAR = 2999
+# The longest reminder lead time: four weeks (Google Calendar's limit as well).
+MAX_REMINDER_MINUTES = 4 * 7 * 24 * 60
+
 
 class EventKind(models.TextChoices):
     CALL = "call", _("Call")

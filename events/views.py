@@ -16,7 +16,14 @@ from companies.visibility import Viewer
 from events import reminders, services
 from events.filters import EventFilter
 from events.forms import CloseEventForm, EventForm
-from events.models import Event, EventType, ReminderDelivery, ReminderStatus
+from events.models import (
+    EARLIEST_EVENT_YEAR,
+    LATEST_EVENT_YEAR,
+    Event,
+    EventType,
+    ReminderDelivery,
+    ReminderStatus,
+)
 
 EVENT_FUNCTIONS = {"view": "events.view_event", "add": "events.add_event", "change": "events.change_event"}
 
@@ -57,10 +64,13 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 def _parse_day(value: str | None) -> date:
+    """The day asked for, today if unreadable, clamped to the years events may have (keeps the
+    week/month arithmetic and the time-zone conversion of the calendar inside the date range)."""
     try:
-        return date.fromisoformat(value) if value else timezone.localdate()
+        day = date.fromisoformat(value) if value else timezone.localdate()
     except ValueError:
-        return timezone.localdate()
+        day = timezone.localdate()
+    return min(max(day, date(EARLIEST_EVENT_YEAR, 1, 1)), date(LATEST_EVENT_YEAR, 12, 31))
 
 
 @function_required(EVENT_FUNCTIONS["view"])
