@@ -207,11 +207,24 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     """The shared master holds a partner this company does not work with yet: start working with it."""
     partner = get_object_or_404(Partner, pk=pk)
-    if request.method == "POST":
+    account = (
+        PartnerAccount.objects.filter(company=request.company, partner=partner)
+        .select_related("owner")
+        .first()
+    )
+    if request.method == "POST" and account is None:
         services.partner_adopt(company=request.company, partner=partner, owner=request.user)
         return redirect("partners:detail", pk=partner.pk)
-    already = PartnerAccount.objects.filter(company=request.company, partner=partner).exists()
-    return render(request, "partners/partner_adopt.html", {"partner": partner, "already": already})
+    if request.method == "POST":
+        return redirect("partners:adopt", pk=partner.pk)  # someone was quicker: the page says who
+    context = {
+        "partner": partner,
+        "already": account is not None,
+        # A colleague's partner outside the viewer's visibility: say who looks after it, no dead link.
+        "can_open": account is not None and _visible_accounts(request).filter(pk=account.pk).exists(),
+        "account": account,
+    }
+    return render(request, "partners/partner_adopt.html", context)
 
 
 @function_required("partners.promote_counterparty")

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from companies.permissions import function_required, has_function
@@ -153,9 +154,14 @@ def preview(request: HttpRequest) -> HttpResponse:
 @function_required("receivables.run_dunning")
 def run_now(request: HttpRequest) -> HttpResponse:
     result = dunning_run(request.company)
+    created, missing = result["created"], result["without_contact"]
+    queued = ngettext("%(count)d letter queued", "%(count)d letters queued", created) % {"count": created}
+    lacking = ngettext(
+        "%(count)d partner without a financial contact",
+        "%(count)d partners without a financial contact",
+        missing,
+    ) % {"count": missing}
     messages.success(
-        request,
-        _("Dunning run done: %(created)d letters queued, %(missing)d partners without a financial contact.")
-        % {"created": result["created"], "missing": result["without_contact"]},
+        request, _("Dunning run done: %(queued)s, %(lacking)s.") % {"queued": queued, "lacking": lacking}
     )
     return redirect("receivables:letters")

@@ -84,6 +84,13 @@ class CommunicationPagesTests(TestCase):
         self.assertContains(response, 'value="No direction"')
         self.assertFalse(Communication.objects.exists())
 
+    def test_thread_list_empty_states(self):
+        self.assertContains(self.client.get("/threads/"), "No threads yet.")
+        factories.thread(self.company, self.user, subject="Tender")
+        response = self.client.get("/threads/", {"q": "<zz>"})
+        self.assertContains(response, "No threads match “&lt;zz&gt;”.")
+        self.assertNotContains(response, "No threads yet.")
+
     def test_joining_an_existing_thread_and_free_text_counterparty(self):
         thread = factories.thread(self.company, self.user, subject="Tender")
         self.client.post(

@@ -73,6 +73,22 @@ class PartnerCreateTests(TestCase):
         self.assertEqual(self.client.get(f"/partners/{partner.pk}/").status_code, 200)
         self.assertEqual(PartnerAccount.objects.get(company=self.company, partner=partner).owner, self.seller)
 
+    def test_adopt_page_of_a_colleague_s_partner_names_the_owner_and_changes_nothing(self):
+        colleague = member(self.company, "partners.view_partner", first_name="Kata", last_name="Kolléga")
+        account = PartnerAccountFactory(company=self.company, owner=colleague)
+        page = self.client.get(f"/partners/{account.partner.pk}/adopt/")
+        self.assertContains(page, "Kata Kolléga looks after it")
+        self.assertNotContains(page, f'href="/partners/{account.partner.pk}/"')
+        self.assertNotContains(page, "Add to my company")
+        response = self.client.post(f"/partners/{account.partner.pk}/adopt/")
+        self.assertRedirects(response, f"/partners/{account.partner.pk}/adopt/")
+        account.refresh_from_db()
+        self.assertEqual(account.owner, colleague)
+
+    def test_adopt_page_of_an_own_partner_opens_it(self):
+        account = PartnerAccountFactory(company=self.company, owner=self.seller)
+        self.assertContains(self.client.get(f"/partners/{account.partner.pk}/adopt/"), "Open the partner")
+
     def test_create_needs_the_function(self):
         viewer = member(self.company, "partners.view_partner")
         self.client.force_login(viewer)

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.test import TestCase, override_settings
 
@@ -136,6 +137,18 @@ class ReceivablesPagesTests(TestCase):
         self.client.force_login(able)
         self.assertContains(self.client.get("/receivables/"), link)
         self.assertEqual(self.client.get(f"/partners/{self.partner.pk}/contacts/new/").status_code, 200)
+
+    def test_run_now_reports_in_words_with_plurals(self):
+        self.client.force_login(self.finance)
+        response = self.client.post("/receivables/run/", follow=True)
+        self.assertContains(
+            response, "Dunning run done: 0 letters queued, 1 partner without a financial contact."
+        )
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hu"
+        response = self.client.post("/receivables/run/", follow=True)
+        self.assertContains(
+            response, "A felszólítás lefutott: 0 levél sorban áll, 1 partner pénzügyi kapcsolattartó nélkül."
+        )
 
     def test_finance_only(self):
         self.client.force_login(self.seller)
