@@ -112,8 +112,10 @@ class ContactRole(models.Model):
         ContactType, on_delete=models.PROTECT, related_name="roles", verbose_name=_("type")
     )
     # Copied from contact and type so the database can hold the one-per-partner rule.
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
-    exclusive = models.BooleanField(default=False, editable=False)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    exclusive = models.BooleanField(default=False, editable=False, verbose_name=_("one per partner"))
 
     class Meta:
         verbose_name = _("contact role")

@@ -15,7 +15,7 @@ def builtin_template() -> tuple[str, str]:
         "Dear {{ contact_name }},\n\n"
         "{{ company_name }} ({{ company_address }}) has recorded your name and business contact details "
         "as a contact person of {{ partner_name }}.\n\n"
-        "Controller: {{ company_name }}.\n"
+        "Controller: {{ company_name }}\n"
         "Purpose: keeping in touch with {{ partner_name }} about orders, offers, deliveries and invoices "
         "(legitimate interest, GDPR Article 6(1)(f)).\n"
         "Retention: while the business relationship lasts and for 5 years after it ends, "

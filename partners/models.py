@@ -244,18 +244,32 @@ class OwnerChangeReason(models.TextChoices):
 class OwnerChange(models.Model):
     """The history of who owned a partner in a company, and why it changed."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="owner_changes")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="+", verbose_name=_("company")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.CASCADE, related_name="owner_changes", verbose_name=_("partner")
+    )
     from_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("previous owner"),
     )
     to_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new owner"),
     )
     reason = models.CharField(_("reason"), max_length=20, choices=OwnerChangeReason.choices)
     note = models.CharField(_("note"), max_length=255, blank=True)
     changed_on = models.DateField(_("changed on"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("owner change")

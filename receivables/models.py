@@ -105,7 +105,9 @@ class DunningPolicy(models.Model):
 class DunningThreshold(models.Model):
     """The minimum total overdue amount, per currency, below which no letter goes out."""
 
-    policy = models.ForeignKey(DunningPolicy, on_delete=models.CASCADE, related_name="thresholds")
+    policy = models.ForeignKey(
+        DunningPolicy, on_delete=models.CASCADE, related_name="thresholds", verbose_name=_("policy")
+    )
     currency = models.CharField(_("currency"), max_length=3)
     minimum = models.DecimalField(_("minimum overdue total"), max_digits=16, decimal_places=2)
 
@@ -166,8 +168,12 @@ class LetterStatus(models.TextChoices):
 class DunningLetter(ChoiceLabels, models.Model):
     """One letter to one partner for one due slot: the unique constraint makes it exactly once."""
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="dunning_letters")
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="dunning_letters")
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="dunning_letters", verbose_name=_("company")
+    )
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="dunning_letters", verbose_name=_("partner")
+    )
     slot = models.DateField(_("due slot"))
     level = models.PositiveSmallIntegerField(_("level"))
     sequence_started_on = models.DateField(_("first letter of the sequence"))
@@ -179,11 +185,11 @@ class DunningLetter(ChoiceLabels, models.Model):
         _("status"), max_length=10, choices=LetterStatus.choices, default=LetterStatus.QUEUED
     )
     message_id = models.CharField(_("message id"), max_length=255, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
     # While "sending": the attempt holding the letter (its task id) and until when (core/outbox.py).
-    lease_owner = models.CharField(max_length=64, blank=True)
-    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=64, blank=True, verbose_name=_("claimed by"))
+    lease_until = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed until"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

@@ -238,6 +238,20 @@ class RegistrationAndErasureTests(TestCase):
         excluded = auditlog.get_model_fields(apps.get_model("companies.User"))["exclude_fields"]
         self.assertIn("password", excluded)
 
+    def test_every_audited_field_has_a_translatable_label(self):
+        """History sections name changed fields by their label: none may stay an English column name."""
+        from django.utils.functional import Promise
+
+        internal = {"lft", "rght", "tree_id", "level"}  # django-mptt's bookkeeping, excluded from the log
+        for model in auditlog.get_models():
+            if model._meta.app_label == "django_celery_beat":
+                continue  # the library's own labels
+            for field in model._meta.concrete_fields:
+                if field.auto_created or field.name in internal:
+                    continue
+                with self.subTest(field=f"{model._meta.label}.{field.name}"):
+                    self.assertIsInstance(field.verbose_name, Promise)
+
     def test_erasing_a_contact_removes_its_personal_data_from_the_log(self):
         user = UserFactory()
         with set_actor(user):
