@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies.models import Company, SupervisorEdge, User
@@ -114,6 +114,12 @@ def _take_away(watch: PartnerWatch, today: date) -> bool:
 
 
 def _notify(watch: PartnerWatch, new_owner: User | None) -> None:
+    """E-mails in the company's language (a background job has no reader's language to follow)."""
+    with translation.override(watch.company.language or settings.LANGUAGE_CODE):
+        _send_notices(watch, new_owner)
+
+
+def _send_notices(watch: PartnerWatch, new_owner: User | None) -> None:
     partner = watch.partner
     lost = _("%(partner)s was taken from you: no next event was planned for a month.") % {"partner": partner}
     recipients = [(watch.owner, lost)]

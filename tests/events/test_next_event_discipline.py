@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import TestCase, override_settings
 
+from companies.models import Company
 from events.discipline import take_away_neglected_partners
 from events.models import PartnerWatch
 from partners.models import OwnerChange, PartnerAccount
@@ -66,6 +67,16 @@ class NextEventDisciplineTests(TestCase):
         )
         self.assertEqual(sorted(m.to[0] for m in mail.outbox), ["boss@example.com", "seller@example.com"])
         self.assertEqual(PartnerAccount.objects.get(pk=self.planned.pk).owner, self.seller)
+
+    def test_the_e_mails_speak_the_company_s_language(self):
+        Company.objects.filter(pk=self.company.pk).update(language="hu")
+        start = date(2026, 11, 2)
+        self.run_on(start)
+        self.run_on(start + timedelta(days=30))
+        subjects = {message.to[0]: message.subject for message in mail.outbox}
+        self.assertTrue(subjects["seller@example.com"].startswith("Neglected Kft."), subjects)
+        self.assertNotIn("was taken from you", subjects["seller@example.com"])
+        self.assertNotIn("is now yours", subjects["boss@example.com"])
 
     def test_planning_an_event_in_time_keeps_the_partner(self):
         start = date(2026, 11, 2)
