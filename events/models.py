@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -41,7 +42,10 @@ class EventType(models.Model):
     has_place = models.BooleanField(_("has a place"), default=False)
     has_duration = models.BooleanField(_("has a duration"), default=False)
     default_reminder_minutes = models.PositiveIntegerField(
-        _("default reminder (minutes before)"), null=True, blank=True
+        _("default reminder (minutes before)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_REMINDER_MINUTES)],
     )
     allowed_groups = models.ManyToManyField(
         Group,
@@ -143,7 +147,12 @@ class Event(ChoiceLabels, models.Model):
         related_name="follow_ups",
         verbose_name=_("follows"),
     )
-    reminder_minutes = models.PositiveIntegerField(_("reminder (minutes before)"), null=True, blank=True)
+    reminder_minutes = models.PositiveIntegerField(
+        _("reminder (minutes before)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_REMINDER_MINUTES)],
+    )
     thread = models.ForeignKey(
         "communications.Thread",
         on_delete=models.SET_NULL,

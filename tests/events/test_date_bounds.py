@@ -4,7 +4,7 @@ from datetime import date
 
 from django.test import TestCase
 
-from events.models import EARLIEST_EVENT_YEAR, LATEST_EVENT_YEAR, MAX_REMINDER_MINUTES, Event
+from events.models import EARLIEST_EVENT_YEAR, LATEST_EVENT_YEAR, MAX_REMINDER_MINUTES, Event, EventType
 from tests.events.factories import EventTypeFactory
 from tests.factories import CompanyFactory, member
 
@@ -92,3 +92,22 @@ class CalendarDateBoundsTests(TestCase):
                 self.assertEqual(response.status_code, 200)
                 self.assertLessEqual(response.context["first"], shown)
                 self.assertGreaterEqual(response.context["last"], shown)
+
+
+class EventTypeReminderLimitTests(TestCase):
+    """The admin's default reminder of an event type has the same limit as an event's own."""
+
+    def test_the_admin_refuses_a_default_reminder_above_the_maximum(self):
+        admin_user = member(CompanyFactory(), is_staff=True, is_superuser=True)
+        self.client.force_login(admin_user)
+        data = {"code": "visit", "name_en": "Visit", "kind": "meeting", "sort_order": 1}
+        response = self.client.post(
+            "/admin/events/eventtype/add/", {**data, "default_reminder_minutes": MAX_REMINDER_MINUTES + 1}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("default_reminder_minutes", response.context["adminform"].form.errors)
+        self.assertFalse(EventType.objects.filter(code="visit").exists())
+        response = self.client.post(
+            "/admin/events/eventtype/add/", {**data, "default_reminder_minutes": MAX_REMINDER_MINUTES}
+        )
+        self.assertEqual(EventType.objects.get(code="visit").default_reminder_minutes, MAX_REMINDER_MINUTES)
