@@ -12,10 +12,16 @@ class LetterFilter(django_filters.FilterSet):
     )
     level = django_filters.ChoiceFilter(choices=[(1, "1"), (2, "2"), (3, "3")], label=_("Level"))
     sent_from = django_filters.DateFilter(
-        field_name="slot", lookup_expr="gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+        field_name="sent_at__date",
+        lookup_expr="gte",
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     sent_to = django_filters.DateFilter(
-        field_name="slot", lookup_expr="lte", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+        field_name="sent_at__date",
+        lookup_expr="lte",
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     status = django_filters.ChoiceFilter(choices=LetterStatus.choices, label=_("Status"))
     recipient = django_filters.CharFilter(method="filter_recipient", label=_("Recipient"), max_length=254)

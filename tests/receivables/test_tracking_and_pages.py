@@ -2,6 +2,7 @@ import base64
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import time_machine
 from django.conf import settings
@@ -149,6 +150,28 @@ class ReceivablesPagesTests(TestCase):
         self.assertContains(
             response, "A felszólítás lefutott: 0 levél sorban áll, 1 partner pénzügyi kapcsolattartó nélkül."
         )
+
+    def test_the_letters_date_filter_is_on_the_day_a_letter_was_sent(self):
+        sent = datetime(2026, 11, 30, 9, tzinfo=ZoneInfo("Europe/Budapest"))
+        for slot, sent_at, subject in (
+            (date(2026, 9, 17), sent, "Sent in November"),
+            (date(2026, 11, 30), None, "Queued"),
+        ):
+            DunningLetter.objects.create(
+                company=self.company, partner=self.partner, slot=slot, level=1, sequence_started_on=slot,
+                subject=subject, body="-", status="sent" if sent_at else "queued", sent_at=sent_at,
+            )  # fmt: skip
+        self.client.force_login(self.finance)
+        response = self.client.get(
+            "/receivables/letters/", {"sent_from": "2026-11-30", "sent_to": "2026-11-30"}
+        )
+        self.assertEqual(
+            [letter.subject for letter in response.context["page"].object_list], ["Sent in November"]
+        )
+        response = self.client.get(
+            "/receivables/letters/", {"sent_from": "2026-09-01", "sent_to": "2026-09-30"}
+        )
+        self.assertEqual(list(response.context["page"].object_list), [])
 
     def test_finance_only(self):
         self.client.force_login(self.seller)
