@@ -193,8 +193,16 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and account_form.is_valid():
         master = {field: form.cleaned_data[field] for field in MASTER_FIELDS}
         services.partner_update(partner=partner, master=master, seat=form.seat_address())
-        account_form.save()
+        account = account_form.save()
         messages.success(request, _("Partner %(name)s saved.") % {"name": partner.name})
+        if not _visible_accounts(request).filter(pk=account.pk).exists():
+            # Handed over to someone outside the user's view: the partner page would be a 404.
+            messages.info(
+                request,
+                _("%(name)s is now looked after by %(owner)s.")
+                % {"name": partner.name, "owner": account.owner},
+            )
+            return redirect("partners:list")
         return redirect("partners:detail", pk=partner.pk)
     return render(
         request,

@@ -125,6 +125,18 @@ class PartnerEditTests(TestCase):
         self.assertEqual(partner.name, "Renamed Kft.")
         self.assertEqual(partner.accounts.get().status, "active")
 
+    def test_handing_a_partner_to_a_colleague_ends_on_the_list_with_a_message(self):
+        colleague = member(self.company, "partners.view_partner", first_name="Eszter", last_name="Horváth")
+        partner = PartnerAccountFactory(company=self.company, owner=self.seller).partner
+        response = self.client.post(
+            f"/partners/{partner.pk}/edit/",
+            self.form_data(partner, **{"account-owner": colleague.pk}),
+            follow=True,
+        )
+        self.assertRedirects(response, "/partners/")
+        self.assertContains(response, f"{partner.name} is now looked after by Eszter Horváth.")
+        self.assertEqual(partner.accounts.get().owner, colleague)
+
     def test_erp_partner_master_fields_are_read_only_and_say_why(self):
         partner = PartnerAccountFactory(
             company=self.company, owner=self.seller, partner=PartnerFactory(name="ERP Zrt.", source="erp")
