@@ -45,3 +45,16 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "email_notifications"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Colleagues see these names everywhere (lists, mentions, history): no blank ones.
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+
+    def clean_email(self):
+        """Reminders, mentions and password resets go here: one address, one person."""
+        email = self.cleaned_data["email"].strip()
+        if email and User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another user already has this e-mail address."))
+        return email

@@ -109,3 +109,36 @@ class OrganisationPageTests(TestCase):
         self.assertTrue(SupervisorEdge.objects.filter(pk=self.edge.pk).exists())
         self.client.post(f"/org/supervisors/{self.edge.pk}/delete/")
         self.assertFalse(SupervisorEdge.objects.filter(pk=self.edge.pk).exists())
+
+
+class ProfilePageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.company = CompanyFactory()
+        cls.user = member(cls.company, first_name="Mária", last_name="Kovács", email="maria@example.com")
+        cls.other = member(cls.company, email="peter.nagy@example.com")
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def post(self, **changes):
+        data = {"first_name": "Mária", "last_name": "Kovács", "email": "maria@example.com", **changes}
+        return self.client.post("/me/", data)
+
+    def test_another_user_s_address_is_refused_whatever_its_case(self):
+        response = self.post(email="PETER.NAGY@example.com")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Another user already has this e-mail address.")
+        self.assertContains(response, 'value="PETER.NAGY@example.com"')
+        self.user.refresh_from_db()
+        self.assertEqual(self.user.email, "maria@example.com")
+
+    def test_names_are_required_and_an_own_address_is_kept(self):
+        self.assertEqual(self.post(first_name="  ").status_code, 200)
+        self.assertRedirects(
+            self.post(email="Maria@Example.com", first_name="Mari"), "/me/", fetch_redirect_response=False
+        )
+        self.user.refresh_from_db()
+        self.assertEqual(
+            (self.user.first_name, self.user.email), ("Mari", "Maria@example.com")
+        )  # the domain lower-cased by Django
