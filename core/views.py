@@ -25,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     upcoming = (
         Event.objects.visible_to(Viewer.for_request(request))
-        .filter(owner=request.user, starts_at__gte=now, outcome="open")
+        .involving(request.user)
+        .filter(starts_at__gte=now, outcome="open")
         .select_related("type", "partner")
         .order_by("starts_at")[:10]
     )

@@ -61,7 +61,7 @@ class EventFilter(django_filters.FilterSet):
 
     def filter_scope(self, queryset, name, value):
         if value == "mine":
-            return queryset.filter(owner=self.viewer.user)
+            return queryset.involving(self.viewer.user)
         if value == "team":
             return queryset.filter(owner_id__in=self.viewer.visible_user_ids - {self.viewer.user.pk})
         return queryset

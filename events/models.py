@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +93,12 @@ class EventQuerySet(CompanyOwnedQuerySet):
 
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=now or timezone.now())
+
+    def involving(self, user):
+        """The user's own events and those they take part in ("mine" in lists, calendar, home page)."""
+        through = self.model.participants.through
+        taking_part = through.objects.filter(event=OuterRef("pk"), user_id=user.pk)
+        return self.filter(Q(owner_id=user.pk) | Exists(taking_part))
 
 
 class Event(ChoiceLabels, models.Model):

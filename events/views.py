@@ -92,7 +92,7 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
     events = _visible_events(request).filter(starts_at__gte=start, starts_at__lt=end)
     if request.GET.get("scope") != "all":
-        events = events.filter(owner=request.user)
+        events = events.involving(request.user)
     by_day: dict[date, list[Event]] = {}
     for event in events.select_related("type", "partner").order_by("starts_at"):
         by_day.setdefault(timezone.localdate(event.starts_at), []).append(event)

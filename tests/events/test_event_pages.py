@@ -56,6 +56,22 @@ class EventListTests(TestCase):
         self.client.force_login(self.boss)
         self.assertEqual(self.client.get(f"/events/{self.hidden.pk}/").status_code, 404)
 
+    def test_my_events_include_those_i_take_part_in(self):
+        """The list's "My events", the calendar's own view and the home page's next events."""
+        self.client.force_login(self.guest)
+        self.assertEqual(self.subjects(), ["Stranger call"])
+        week = self.client.get("/events/calendar/view/?date=2026-11-15")
+        self.assertContains(week, "Stranger call")
+        upcoming = EventFactory(
+            company=self.company, type=self.call, owner=self.stranger, subject="Next week together",
+            starts_at=datetime(2099, 1, 5, 9, tzinfo=BUDAPEST),
+        )  # fmt: skip
+        upcoming.participants.set([self.guest, self.boss])
+        self.assertContains(self.client.get("/"), "Next week together")
+        self.assertEqual(self.subjects("scope=all&start_from=2099-01-01"), ["Next week together"])
+        self.client.force_login(self.seller)
+        self.assertNotContains(self.client.get("/"), "Next week together")
+
     def test_filters(self):
         self.client.force_login(self.boss)
         cases = {
