@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from companies.hierarchy import would_create_cycle
-from companies.models import Company, User
+from companies.models import Company, SupervisorEdge, User
 
 
 class CompanySwitchForm(forms.Form):
@@ -21,6 +21,12 @@ class AddSupervisorForm(forms.Form):
         self.fields["supervisor"].queryset = (
             User.objects.filter(memberships__company=company, memberships__is_active=True, is_active=True)
             .exclude(pk=subordinate.pk)
+            # Not those who supervise them already: offering them only to say "added" was misleading.
+            .exclude(
+                pk__in=SupervisorEdge.objects.filter(company=company, subordinate=subordinate).values(
+                    "supervisor_id"
+                )
+            )
             .order_by("last_name", "first_name", "username")
         )
 

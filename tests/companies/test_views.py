@@ -76,6 +76,18 @@ class OrganisationPageTests(TestCase):
         self.assertContains(response, "Will Worker")
         self.assertContains(response, "Field sales")
 
+    def test_a_current_supervisor_is_not_offered_again_nor_reported_as_added(self):
+        self.client.force_login(self.admin)
+        page = self.client.get(f"/org/people/{self.worker.pk}/")
+        offered = [user.pk for user in page.context["form"].fields["supervisor"].queryset]
+        self.assertNotIn(self.boss.pk, offered)
+        self.assertIn(self.admin.pk, offered)
+        response = self.client.post(
+            f"/org/people/{self.worker.pk}/supervisors/add/", {"supervisor": self.boss.pk}, follow=True
+        )
+        self.assertNotContains(response, "Supervisor added.")
+        self.assertEqual(SupervisorEdge.objects.filter(subordinate=self.worker).count(), 1)
+
     def test_person_page_shows_supervisors_and_everyone_below(self):
         self.client.force_login(self.worker)
         response = self.client.get(f"/org/people/{self.boss.pk}/")
