@@ -87,9 +87,10 @@ class PartnerForm(forms.ModelForm):
             names = format_html_join(", ", "{}", ((partner.name,) for partner in self.similar))
             raise forms.ValidationError(
                 format_html(
-                    "{} {}. {}",
+                    "{} {}{} {}",
                     _("Partners with a similar name already exist:"),
                     names,
+                    "" if self.similar[-1].name.endswith(".") else ".",  # "Kft." ends the sentence too
                     _("Check them, then tick the box below to save anyway."),
                 ),
                 code="similar_name",

@@ -54,7 +54,7 @@ class PartnerCreateTests(TestCase):
         PartnerFactory(name="Kékfestő Manufaktúra Zrt.")
         response = self.client.post("/partners/new/", {**VALID, "tax_number": ""})
         self.assertContains(response, "similar name already exist")
-        self.assertContains(response, "Kékfestő Manufaktúra Zrt.")
+        self.assertContains(response, "Kékfestő Manufaktúra Zrt. Check them")  # one full stop
         self.assertEqual(Partner.objects.count(), 1)
         response = self.client.post("/partners/new/", {**VALID, "tax_number": "", "create_anyway": "on"})
         self.assertEqual(Partner.objects.count(), 2)

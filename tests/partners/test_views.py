@@ -5,6 +5,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
+from partners.models import Partner
 from tests.factories import (
     CompanyFactory,
     PartnerAccountFactory,
@@ -151,6 +152,15 @@ class PartnerDetailTests(TestCase):
         self.assertContains(response, "alfa notes")
         self.assertNotContains(response, "beta private plan")
         self.assertNotContains(response, "Secret Owner")
+
+    def test_main_activity_and_master_notes_are_shown(self):
+        Partner.objects.filter(pk=self.partner.pk).update(
+            main_activity="4941 Közúti áruszállítás", notes="Gate code 1234\nAsk for Béla"
+        )
+        self.client.force_login(self.alfa_user)
+        response = self.client.get(f"/partners/{self.partner.pk}/")
+        self.assertContains(response, "4941 Közúti áruszállítás")
+        self.assertContains(response, "Gate code 1234<br>Ask for Béla")
 
     def test_erp_managed_partner_says_why_it_is_read_only(self):
         self.client.force_login(self.alfa_user)
