@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -48,8 +49,12 @@ class CounterpartyFormMixin:
     """Partner from the master (visible in the company) or a free-text counterparty."""
 
     def setup_counterparty(self, viewer) -> None:
-        visible = PartnerAccount.objects.visible_to(viewer).values("partner_id")
-        self.fields["partner"].queryset = Partner.objects.filter(pk__in=visible).order_by("name")
+        visible = Q(pk__in=PartnerAccount.objects.visible_to(viewer).values("partner_id"))
+        if self.instance.partner_id:
+            # The record's own partner stays a choice even when its account is someone else's
+            # (a promoted counterparty, a hand-over): saving unchanged must not drop it.
+            visible |= Q(pk=self.instance.partner_id)
+        self.fields["partner"].queryset = Partner.objects.filter(visible).order_by("name")
         self.fields["partner"].required = False
 
     def clean_counterparty(self, cleaned: dict) -> None:
