@@ -10,7 +10,7 @@ from companies.models import User
 from contacts.models import Contact
 from events.forms import DateTimeInput
 from orders.models import Order
-from partners.models import Partner, PartnerAccount
+from partners.models import Partner
 
 MENTION_ATTRS = {
     "rows": 6,
@@ -49,7 +49,7 @@ class CounterpartyFormMixin:
     """Partner from the master (visible in the company) or a free-text counterparty."""
 
     def setup_counterparty(self, viewer) -> None:
-        visible = Q(pk__in=PartnerAccount.objects.visible_to(viewer).values("partner_id"))
+        visible = Q(pk__in=Partner.objects.visible_to(viewer))
         if self.instance.partner_id:
             # The record's own partner stays a choice even when its account is someone else's
             # (a promoted counterparty, a hand-over): saving unchanged must not drop it.
@@ -104,8 +104,7 @@ class ItemForm(CounterpartyFormMixin, forms.ModelForm):
         ).order_by("last_name", "first_name")
         self.fields["assignee"].queryset = members
         if "contact" in self.fields:
-            visible = PartnerAccount.objects.visible_to(viewer).values("partner_id")
-            self.fields["contact"].queryset = Contact.objects.active().filter(partner_id__in=visible)
+            self.fields["contact"].queryset = Contact.objects.active().visible_to(viewer)
         if self.instance.pk:
             del self.fields["new_thread_subject"]
             self.fields["thread"].required = True

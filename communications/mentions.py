@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import nh3
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -94,20 +93,16 @@ def _visible(kind: str, queryset, viewer: Viewer):
     """The objects of `kind` the viewer may open, as one query."""
     from communications.models import Task, Thread
     from orders.models import Order
-    from partners.models import PartnerAccount
+    from partners.models import Partner
 
     if kind == "partner":
-        return queryset.filter(pk__in=PartnerAccount.objects.visible_to(viewer).values("partner_id"))
+        return queryset.filter(pk__in=Partner.objects.visible_to(viewer))
     if kind == "order":
         return queryset.filter(pk__in=Order.objects.visible_to(viewer).values("pk"))
     if kind == "thread":
         return queryset.filter(pk__in=Thread.objects.visible_to(viewer).values("pk"))
     if kind == "task":
-        # Like the task page: the viewer's own tasks, or any task in a thread the viewer sees.
-        return queryset.filter(company_id=viewer.company.pk).filter(
-            Q(pk__in=Task.objects.visible_to(viewer).values("pk"))
-            | Q(thread_id__in=Thread.objects.visible_to(viewer).values("pk"))
-        )
+        return queryset.filter(pk__in=Task.objects.readable_by(viewer).values("pk"))  # as the task page
     return queryset if viewer.membership is not None else queryset.none()  # products: any member
 
 

@@ -122,8 +122,24 @@ class CommunicationStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class CommunicationQuerySet(CompanyOwnedQuerySet):
+class ThreadItemQuerySet(CompanyOwnedQuerySet):
+    """Communications and tasks: their author's and assignee's, and readable by whoever sees their thread."""
+
     owner_fields = ("author", "assignee")
+
+    def readable_by(self, viewer):
+        """What the viewer may open: the items they see, and every item of a thread they see (its
+        timeline lists them all, as it offers all its attachments). Editing needs `visible_to`."""
+        if viewer.membership is None:
+            return self.none()
+        return self.filter(
+            Q(pk__in=self.model.objects.visible_to(viewer).values("pk"))
+            | Q(company_id=viewer.company.pk, thread__in=Thread.objects.visible_to(viewer))
+        )
+
+
+class CommunicationQuerySet(ThreadItemQuerySet):
+    pass
 
 
 class Communication(Counterparty):
@@ -200,9 +216,7 @@ class TaskStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
-class TaskQuerySet(CompanyOwnedQuerySet):
-    owner_fields = ("author", "assignee")
-
+class TaskQuerySet(ThreadItemQuerySet):
     def open(self):
         return self.exclude(status=TaskStatus.DONE)
 
@@ -386,12 +400,17 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return self.display_text
 
+    @staticmethod
+    def render(message: str, params: dict) -> str:
+        """A message marked with gettext_noop, in the active language, with its values."""
+        return (gettext(message) % params)[:500]
+
     @property
     def display_text(self) -> str:
         """The message in the active language (the reader's), or the text as it was made."""
         if not self.message:
             return self.text
         try:
-            return (gettext(self.message) % self.params)[:500]
+            return self.render(self.message, self.params)
         except (KeyError, TypeError, ValueError):
             return self.text

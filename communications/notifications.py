@@ -6,17 +6,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext
 
 from communications.models import Notification
 from companies.models import Company, User
 
 logger = logging.getLogger(__name__)
-
-
-def render(message: str, params: dict) -> str:
-    """A notification message (marked with gettext_noop) in the active language."""
-    return (gettext(message) % params)[:500]
 
 
 def notify(
@@ -46,14 +40,14 @@ def notify(
                 verb=verb,
                 message=message,
                 params=params,
-                text=render(message, params),
+                text=Notification.render(message, params),
                 url=url,
             )
             for pk in sorted(recipient_ids)
         ]
     )
     with translation.override(company.language or settings.LANGUAGE_CODE):
-        text = render(message, params)
+        text = Notification.render(message, params)
     emails = list(
         User.objects.filter(pk__in=recipient_ids, email_notifications=True, is_active=True)
         .exclude(email="")

@@ -41,8 +41,9 @@ def _get_readable(request: HttpRequest, model, pk: int, *related):
     obj = _visible(request, model).select_related(*related).filter(pk=pk).first()
     if obj is not None:
         return obj, True
-    obj = model.objects.select_related(*related).filter(pk=pk, company=request.company).first()
-    if obj is None or not _visible(request, Thread).filter(pk=obj.thread_id).exists():
+    viewer = Viewer.for_request(request)
+    obj = model.objects.readable_by(viewer).select_related(*related).filter(pk=pk).first()
+    if obj is None:
         raise Http404(_("Not found in this company."))
     return obj, False
 

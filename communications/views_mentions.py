@@ -8,7 +8,7 @@ from companies.models import Department, Membership
 from companies.permissions import member_required
 from companies.visibility import Viewer
 from orders.models import Order, Product
-from partners.models import Partner, PartnerAccount
+from partners.models import Partner
 
 LIMIT = 10
 
@@ -53,8 +53,7 @@ def mention_search(request: HttpRequest) -> JsonResponse:
         results += [_result("department", d.pk, d.name, "", "@") for d in departments]
         return JsonResponse({"results": results[:LIMIT]})
 
-    visible_partners = PartnerAccount.objects.visible_to(viewer).values("partner_id")
-    partners = Partner.objects.filter(pk__in=visible_partners)
+    partners = Partner.objects.visible_to(viewer)
     if query:
         partners = partners.filter(
             Q(name__icontains=query) | Q(short_name__icontains=query) | Q(tax_number__icontains=query)

@@ -54,9 +54,9 @@ class ContactQuerySet(models.QuerySet):
 
     def visible_to(self, viewer):
         """Contacts of the partners whose account in the active company the viewer sees."""
-        from partners.models import PartnerAccount
+        from partners.models import Partner
 
-        return self.filter(partner_id__in=PartnerAccount.objects.visible_to(viewer).values("partner_id"))
+        return self.filter(partner__in=Partner.objects.visible_to(viewer))
 
 
 class Contact(ChoiceLabels, models.Model):

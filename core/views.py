@@ -1,6 +1,7 @@
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from communications.models import Task
@@ -47,3 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "open_tasks": open_tasks,
         },
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the admin's): the app's icon."""
+    return HttpResponsePermanentRedirect(static("crm/favicon.svg"))

@@ -1,6 +1,4 @@
 from django.contrib import admin
-from django.http import HttpResponsePermanentRedirect
-from django.templatetags.static import static
 from django.urls import include, path, register_converter
 from django.views.i18n import JavaScriptCatalog
 
@@ -13,8 +11,7 @@ register_converter(IdConverter, "id")
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("health/", health, name="health"),
-    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (the admin's): the app's icon.
-    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("crm/favicon.svg"))),
+    path("favicon.ico", core_views.favicon),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

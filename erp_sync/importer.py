@@ -169,7 +169,7 @@ def _notify_admins_on_repeated_failure(run: SyncRun) -> None:
     admins = User.objects.filter(is_superuser=True, is_active=True)
     message = gettext_noop("The ERP synchronisation failed twice in a row: %(error)s")
     params = {"error": run.error[:300]}
-    text = _(message) % params
+    text = Notification.render(message, params)
     for admin in admins:
         company = Company.objects.filter(memberships__user=admin).first()
         if company:

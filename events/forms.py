@@ -1,12 +1,11 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import User
 from contacts.models import Contact
 from events.models import EARLIEST_EVENT_YEAR, LATEST_EVENT_YEAR, MAX_REMINDER_MINUTES, Event, Outcome
-from partners.models import Partner, PartnerAccount
+from partners.models import Partner
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -58,9 +57,8 @@ class EventForm(forms.ModelForm):
         company = viewer.company
         self.fields["type"].queryset = types
         self.fields["type"].label_from_instance = lambda event_type: event_type.name
-        visible_partners = PartnerAccount.objects.visible_to(viewer).values("partner_id")
-        self.fields["partner"].queryset = Partner.objects.filter(pk__in=visible_partners).order_by("name")
-        self.fields["contacts"].queryset = Contact.objects.active().filter(partner_id__in=visible_partners)
+        self.fields["partner"].queryset = Partner.objects.visible_to(viewer).order_by("name")
+        self.fields["contacts"].queryset = Contact.objects.active().visible_to(viewer)
         self.fields["contacts"].required = False
         members = User.objects.filter(
             memberships__company=company, memberships__is_active=True, is_active=True
@@ -78,10 +76,8 @@ class EventForm(forms.ModelForm):
                 min=f"{EARLIEST_EVENT_YEAR:04d}-01-01" + ("" if name == "promised_payment_on" else "T00:00"),
                 max=f"{LATEST_EVENT_YEAR:04d}-12-31" + ("" if name == "promised_payment_on" else "T23:59"),
             )
-        reminder = self.fields["reminder_minutes"]
-        reminder.max_value = MAX_REMINDER_MINUTES
-        reminder.validators.append(MaxValueValidator(MAX_REMINDER_MINUTES))
-        reminder.widget.attrs["max"] = MAX_REMINDER_MINUTES
+        # The limit itself is the model field's validator; this only tells the browser.
+        self.fields["reminder_minutes"].widget.attrs["max"] = MAX_REMINDER_MINUTES
 
     def clean(self):
         cleaned = super().clean()

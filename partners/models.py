@@ -23,6 +23,12 @@ class PartnerSource(models.TextChoices):
     ERP = "erp", _("Managed by the ERP")
 
 
+class PartnerQuerySet(models.QuerySet):
+    def visible_to(self, viewer):
+        """The shared partners whose account in the viewer's company the viewer sees."""
+        return self.filter(pk__in=PartnerAccount.objects.visible_to(viewer).values("partner_id"))
+
+
 class Partner(ChoiceLabels, models.Model):
     """A customer, supplier or distributor, shared by all companies."""
 
@@ -44,6 +50,8 @@ class Partner(ChoiceLabels, models.Model):
     erp_id = models.CharField(_("ERP id"), max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partner")

@@ -241,7 +241,7 @@ def counterparty_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     entries = counterparty.free_text_counterparties(request.company, query)
     page = Paginator(entries, 25).get_page(request.GET.get("page"))
-    partners = Partner.objects.filter(pk__in=_visible_accounts(request).values("partner_id")).order_by("name")
+    partners = Partner.objects.visible_to(Viewer.for_request(request)).order_by("name")
     return render(
         request, "partners/counterparty_list.html", {"page": page, "query": query, "partners": partners}
     )
