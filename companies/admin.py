@@ -12,10 +12,43 @@ from companies.permissions import crm_functions
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "country", "language", "currency", "is_active"]
+    list_display = ["name", "code", "country", "language", "currency", "time_zone_name", "is_active"]
     list_filter = ["country", "is_active"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
+    autocomplete_fields = ["collection_owner"]
+    fieldsets = [
+        (None, {"fields": ["name", "code", "country", "language", "currency", "time_zone", "is_active"]}),
+        (
+            _("Legal details (letters and privacy notices)"),
+            {
+                "fields": [
+                    "registered_seat",
+                    "registration_number",
+                    "tax_number",
+                    "privacy_contact",
+                    "privacy_email",
+                ]
+            },
+        ),
+        (
+            _("Payments and collection"),
+            {
+                "fields": [
+                    "bank_name",
+                    "bank_account",
+                    "payment_contact_name",
+                    "payment_contact_phone",
+                    "payment_contact_email",
+                    "collection_owner",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("time zone"))
+    def time_zone_name(self, company):
+        return company.time_zone_name
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,3 +1,6 @@
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +12,17 @@ from mptt.models import MPTTModel, TreeForeignKey
 class Country(models.TextChoices):
     HUNGARY = "HU", _("Hungary")
     BULGARIA = "BG", _("Bulgaria")
+
+
+#: The time zone a company of each country lives in, unless its admin sets another.
+COUNTRY_TIME_ZONES = {"HU": "Europe/Budapest", "BG": "Europe/Sofia"}
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone name such as Europe/Budapest."), params={"value": value}
+        )
 
 
 class Company(models.Model):
@@ -24,7 +38,57 @@ class Company(models.Model):
         default="en",
     )
     currency = models.CharField(_("currency"), max_length=3, default="HUF")
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "Every day-based rule (meeting block, reminders, dunning, calendars) runs in this zone. "
+            "Empty: the zone of the company's country (Europe/Budapest, Europe/Sofia)."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
+
+    # The legal details that letters and privacy notices print (the data controller's identity).
+    registered_seat = models.CharField(_("registered seat"), max_length=300, blank=True)
+    registration_number = models.CharField(
+        _("company registration number"),
+        max_length=64,
+        blank=True,
+        help_text=_("Cégjegyzékszám in Hungary, UIC (ЕИК) in Bulgaria."),
+    )
+    tax_number = models.CharField(_("tax number"), max_length=32, blank=True)
+    privacy_contact = models.CharField(
+        _("privacy contact"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who answers data protection questions (name or role), printed on privacy notices."),
+    )
+    privacy_email = models.EmailField(
+        _("privacy e-mail"),
+        blank=True,
+        help_text=_("Where people write about their personal data; not the address notices are sent from."),
+    )
+    bank_name = models.CharField(_("bank"), max_length=200, blank=True)
+    bank_account = models.CharField(
+        _("bank account"), max_length=64, blank=True, help_text=_("Account number or IBAN for payments.")
+    )
+    payment_contact_name = models.CharField(_("payment contact"), max_length=200, blank=True)
+    payment_contact_phone = models.CharField(_("payment contact phone"), max_length=64, blank=True)
+    payment_contact_email = models.EmailField(_("payment contact e-mail"), blank=True)
+    collection_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("collection owner"),
+        help_text=_(
+            "Receives the follow-up tasks of bounced dunning letters. Empty: the longest-standing active "
+            "member who may manage receivables."
+        ),
+    )
 
     class Meta:
         verbose_name = _("company")
@@ -37,6 +101,15 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def time_zone_name(self) -> str:
+        return self.time_zone or COUNTRY_TIME_ZONES.get(self.country) or settings.TIME_ZONE
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The company's time zone: the admin's choice, else its country's."""
+        return ZoneInfo(self.time_zone_name)
 
 
 class User(AbstractUser):
