@@ -128,7 +128,7 @@ def _initial_from_query(request: HttpRequest) -> dict:
     return initial
 
 
-def _save_item(request: HttpRequest, form, save, kind: str, item=None) -> HttpResponse:
+def _save_item(request: HttpRequest, form, save, kind: str, item=None, source=None) -> HttpResponse:
     """Validate the form, call the create/update service, and answer: the shared flow of both items."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,7 +138,7 @@ def _save_item(request: HttpRequest, form, save, kind: str, item=None) -> HttpRe
         else:
             messages.success(request, _("%(item)s saved.") % {"item": saved.number})
             return redirect(saved)
-    context = {"form": form, "kind": kind}
+    context = {"form": form, "kind": kind, "source": source}
     if item is not None:
         context["item"] = item
     return render(request, "communications/item_form.html", context)
@@ -193,16 +193,30 @@ def communication_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _save_item(request, form, save, "communication", communication)
 
 
-@require_POST
 @function_required("communications.add_task")
 def copy_to_task(request: HttpRequest, pk: int) -> HttpResponse:
+    """A task form pre-filled from the communication; the task exists only once the form is saved."""
     communication = _get_visible(request, Communication, pk, "thread", "partner")
-    task = services.communication_copy_to_task(communication=communication, actor=request.user)
-    messages.success(
-        request,
-        _("Task %(number)s made from %(source)s.") % {"number": task.number, "source": communication.number},
+    form = TaskForm(
+        request.POST or None,
+        request.FILES or None,
+        viewer=Viewer.for_request(request),
+        initial={
+            "thread": communication.thread_id,
+            "partner": communication.partner_id,
+            "counterparty_text": communication.counterparty_text,
+            "subject": communication.subject,
+            "description": communication.description,
+            "assignee": communication.assignee_id,
+        },
     )
-    return redirect("communications:task_edit", pk=task.pk)
+
+    def save(**fields):
+        return services.task_create(
+            company=request.company, author=request.user, source_communication=communication, **fields
+        )
+
+    return _save_item(request, form, save, "task", source=communication)
 
 
 # Tasks ----------------------------------------------------------------------------------------

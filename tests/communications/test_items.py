@@ -106,14 +106,39 @@ class CommunicationPagesTests(TestCase):
         )
         self.assertTrue(item.number.startswith("OUT-"))
 
-    def test_copy_to_task_fills_in_the_same_thread_and_links_back(self):
+    def test_copy_to_task_shows_a_prefilled_form_and_creates_only_on_save(self):
         source = factories.communication(
             self.company, self.user, partner=self.partner, subject="Complaint", description="Broken part",
             assignee=self.colleague,
         )  # fmt: skip
-        response = self.client.post(f"/communications/{source.pk}/copy-to-task/")
+        page = self.client.get(f"/communications/{source.pk}/")
+        self.assertContains(page, f'href="/communications/{source.pk}/copy-to-task/"')
+        response = self.client.get(f"/communications/{source.pk}/copy-to-task/")
+        self.assertFalse(Task.objects.exists())  # looking at the form (and Cancel) leaves nothing behind
+        form = response.context["form"]
+        self.assertEqual(
+            {
+                name: form[name].value()
+                for name in ("thread", "partner", "subject", "description", "assignee")
+            },
+            {
+                "thread": source.thread_id,
+                "partner": self.partner.pk,
+                "subject": "Complaint",
+                "description": "Broken part",
+                "assignee": self.colleague.pk,
+            },
+        )
+        self.assertContains(response, f'href="/communications/{source.pk}/"')  # Cancel goes back
+        response = self.client.post(
+            f"/communications/{source.pk}/copy-to-task/",
+            {
+                "thread": source.thread_id, "partner": self.partner.pk, "subject": "Complaint: replace part",
+                "description": "Broken part", "assignee": self.colleague.pk, "status": "new",
+            },
+        )  # fmt: skip
         task = Task.objects.get()
-        self.assertRedirects(response, f"/tasks/{task.pk}/edit/")
+        self.assertRedirects(response, f"/tasks/{task.pk}/")
         self.assertEqual(
             (
                 task.thread,
@@ -123,10 +148,20 @@ class CommunicationPagesTests(TestCase):
                 task.assignee,
                 task.source_communication,
             ),
-            (source.thread, "Complaint", "Broken part", self.partner, self.colleague, source),
+            (source.thread, "Complaint: replace part", "Broken part", self.partner, self.colleague, source),
         )
         self.assertEqual(task.status, "assigned")
         self.assertContains(self.client.get(f"/communications/{source.pk}/"), task.number)
+
+    def test_copy_to_task_with_errors_keeps_the_typing_and_creates_nothing(self):
+        source = factories.communication(self.company, self.user, subject="Complaint")
+        response = self.client.post(
+            f"/communications/{source.pk}/copy-to-task/",
+            {"thread": source.thread_id, "subject": "", "description": "Typed text", "status": "new"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Typed text")
+        self.assertFalse(Task.objects.exists())
 
     def test_reassigning_notifies_only_the_new_assignee_once(self):
         task = factories.task(self.company, self.user, assignee=self.colleague)
