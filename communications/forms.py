@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from communications.attachments import validate_upload
 from communications.models import Communication, Direction, Task, Thread
 from companies.models import User
-from contacts.models import Contact
+from contacts.picker import limit_to_chosen_partner
 from events.forms import DateTimeInput
 from orders.models import Order
 from partners.models import Partner
@@ -104,7 +104,8 @@ class ItemForm(CounterpartyFormMixin, forms.ModelForm):
         ).order_by("last_name", "first_name")
         self.fields["assignee"].queryset = members
         if "contact" in self.fields:
-            self.fields["contact"].queryset = Contact.objects.active().visible_to(viewer)
+            keep = [self.instance.contact_id] if getattr(self.instance, "contact_id", None) else []
+            limit_to_chosen_partner(self, viewer, field="contact", keep_ids=keep)
         if self.instance.pk:
             del self.fields["new_thread_subject"]
             self.fields["thread"].required = True

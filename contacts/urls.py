@@ -1,11 +1,12 @@
 from django.urls import path
 
-from contacts import views
+from contacts import picker, views
 
 app_name = "contacts"
 
 urlpatterns = [
     path("partners/<id:partner_pk>/contacts/new/", views.contact_create, name="create"),
+    path("contacts/options/", picker.contact_options, name="options"),
     path("contacts/<id:pk>/", views.contact_detail, name="detail"),
     path("contacts/<id:pk>/edit/", views.contact_edit, name="edit"),
     path("contacts/<id:pk>/export/", views.contact_export, name="export"),

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import User
-from contacts.models import Contact
+from contacts.picker import limit_to_chosen_partner
 from events.models import EARLIEST_EVENT_YEAR, LATEST_EVENT_YEAR, MAX_REMINDER_MINUTES, Event, Outcome
 from partners.models import Partner
 
@@ -58,7 +58,8 @@ class EventForm(forms.ModelForm):
         self.fields["type"].queryset = types
         self.fields["type"].label_from_instance = lambda event_type: event_type.name
         self.fields["partner"].queryset = Partner.objects.visible_to(viewer).order_by("name")
-        self.fields["contacts"].queryset = Contact.objects.active().visible_to(viewer)
+        keep = list(self.instance.contacts.values_list("pk", flat=True)) if self.instance.pk else []
+        limit_to_chosen_partner(self, viewer, field="contacts", keep_ids=keep)
         self.fields["contacts"].required = False
         members = User.objects.filter(
             memberships__company=company, memberships__is_active=True, is_active=True

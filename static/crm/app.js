@@ -16,5 +16,35 @@
         if (!window.confirm(element.getAttribute("data-confirm"))) { event.preventDefault(); }
       });
     });
+    // Contact pickers (select[data-contacts-url]) offer the chosen partner's contacts only: when the
+    // partner changes, the options are fetched again; still-valid choices stay selected.
+    document.querySelectorAll("select[data-contacts-url]").forEach(function (picker) {
+      var partner = document.getElementById(picker.getAttribute("data-partner-field"));
+      if (!partner) { return; }
+      var sequence = 0;
+      partner.addEventListener("change", function () {
+        var mine = ++sequence;
+        var chosen = {};
+        Array.prototype.forEach.call(picker.selectedOptions, function (option) { chosen[option.value] = true; });
+        var url = picker.getAttribute("data-contacts-url") + "?partner=" + encodeURIComponent(partner.value || "");
+        fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+          .then(function (response) {
+            if (!response.ok) { throw new Error(String(response.status)); }
+            return response.json();
+          })
+          .then(function (data) {
+            if (mine !== sequence) { return; }
+            Array.prototype.slice.call(picker.options).forEach(function (option) {
+              if (option.value !== "") { option.remove(); }
+            });
+            (data.options || []).forEach(function (item) {
+              var option = new Option(item.label, String(item.value), false, !!chosen[String(item.value)]);
+              picker.add(option);
+            });
+            picker.dispatchEvent(new Event("change", { bubbles: true }));
+          })
+          .catch(function () { /* the server still refuses another partner's contact on save */ });
+      });
+    });
   });
 })();
