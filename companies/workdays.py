@@ -1,8 +1,8 @@
 """Working-day calendar of a company.
 
-Used by rules that count working days: "meetings must be closed within 2 working
-days" and the deadlines of dunning letters. A day's status comes, in this order,
-from:
+Used by every rule that counts working days: the meeting block, the deadlines of
+dunning letters and the next-event discipline. A day's status comes, in this
+order, from:
 
 a. the company's own `CalendarDay` exception, if there is one;
 b. the country's transferred working Saturdays (`weekend_workdays` of the
@@ -11,6 +11,20 @@ c. Saturday or Sunday -> day off;
 d. a public holiday of the country (including Hungary's bridge days and
    Bulgaria's observed days, which the `holidays` package lists) -> day off;
 e. otherwise a working day.
+
+"N working days after day D" has one definition, `WorkCalendar.add_working_days`:
+the N-th working day strictly after D (D itself never counts, whatever it is).
+The rules say it through it:
+
+- dunning: a letter "N working days past due" goes on `add_working_days(due, N)`;
+- meeting block: a meeting leaves N full working days to close it and blocks from
+  00:00 (company time) of `grace_over_on(day, N)`, the (N+1)-th working day after
+  its day: a Thursday meeting with N=2 leaves Friday and Monday, blocks Tuesday;
+- next-event discipline: a partner is taken away on `first_working_day_from(d)`,
+  the first working day on or after the day its month is over.
+
+The day D of a moment is always the company's local day (`company_day`), never
+the server's.
 
 Build one `WorkCalendar` per company and ask it many questions: it loads the
 company's exceptions with a single query, and the country calendars are cached
@@ -22,10 +36,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, time, timedelta
 from types import MappingProxyType
 
 import holidays
+from django.utils import timezone
 from holidays import HolidayBase
 
 from companies.models import CalendarDay, Company
@@ -132,9 +147,10 @@ class WorkCalendar:
         return self._country_says_working(d)
 
     def add_working_days(self, d: date, n: int) -> date:
-        """The n-th working day after `d` (before it when n < 0).
+        """The n-th working day strictly after `d` (before it when n < 0).
 
-        n=0 returns `d` itself if it is a working day, else the next working day,
+        This is "n working days after d", the one definition every rule uses (see the module
+        docstring). n=0 returns `d` itself if it is a working day, else the next working day,
         so "due within 0 working days" on a holiday means the next working day.
         """
         d = _check_date(d)
@@ -149,6 +165,19 @@ class WorkCalendar:
             if self.is_working_day(d):
                 remaining -= 1
         return d
+
+    def grace_over_on(self, d: date, grace: int) -> date:
+        """The day a rule leaving `grace` full working days after day `d` takes effect (from 00:00).
+
+        That is the (grace+1)-th working day after `d`: with grace 2, a Thursday leaves Friday and
+        Monday and the rule bites on Tuesday. Transferred working Saturdays count; holidays,
+        bridge days, observed days and the company's days off do not.
+        """
+        return self.add_working_days(d, grace + 1)
+
+    def first_working_day_from(self, d: date) -> date:
+        """`d` if it is a working day, else the next working day."""
+        return self.add_working_days(d, 0)
 
     def next_working_day(self, d: date) -> date:
         """The first working day strictly after `d`."""
@@ -205,6 +234,16 @@ class WorkCalendar:
         if d in self._year(d.year).weekend_workdays:
             return None
         return name
+
+
+def company_day(company: Company, moment: datetime | None = None) -> date:
+    """The calendar day of `moment` (default: now) where the company lives, in its own time zone."""
+    return timezone.localdate(moment or timezone.now(), company.zone)
+
+
+def company_midnight(company: Company, d: date) -> datetime:
+    """00:00 of day `d` in the company's time zone, as an aware datetime (DST-safe)."""
+    return datetime.combine(d, time.min, tzinfo=company.zone)
 
 
 def working_days_since(company: Company, d: date, today: date) -> int:

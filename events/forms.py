@@ -1,10 +1,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import User
 from contacts.picker import limit_to_chosen_partner
 from events.models import EARLIEST_EVENT_YEAR, LATEST_EVENT_YEAR, MAX_REMINDER_MINUTES, Event, Outcome
+from events.services import not_started_message
 from partners.models import Partner
 
 
@@ -108,3 +110,19 @@ class CloseEventForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Closing note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+    def __init__(self, *args, event: Event | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+    @property
+    def not_started_yet(self) -> bool:
+        return self.event is not None and self.event.starts_at > timezone.now()
+
+    def clean_outcome(self):
+        outcome = self.cleaned_data["outcome"]
+        if outcome == Outcome.SUCCESSFUL and self.event is not None:
+            reason = not_started_message(self.event)
+            if reason:
+                raise ValidationError(reason, code="not_started")
+        return outcome

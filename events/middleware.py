@@ -21,7 +21,10 @@ ALLOWED_URL_NAMES = {
 
 
 class MeetingBlockMiddleware:
-    """A sales user with a meeting still open 2 working days after it ended can only close it.
+    """A sales user with a meeting still open after the 2 full working days that follow it can only close it.
+
+    The block starts at 00:00 of the third working day after the meeting's day, in the company's time zone
+    (`events.services.overdue_meetings`; the day is cached per user and company day).
 
     Pages redirect to the overdue-meetings page; htmx requests get 423 with HX-Redirect (htmx then
     loads that page instead of swapping a fragment); JSON/API requests get 423 with a JSON reason.

@@ -6,17 +6,33 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from companies.access import access_of
 from companies.models import Company, Membership, User
-from companies.workdays import WorkCalendar
+from companies.workdays import WorkCalendar, company_day, company_midnight
 from core.cache import Generations
 from events.models import Event, EventKind, EventType, Outcome
 
 
 class EventRuleError(Exception):
-    """An event rule was broken; the message is for the user."""
+    """An event rule was broken; the message is for the user, `field` names the form field it is about."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def not_started_message(event: Event) -> str | None:
+    """Why `event` cannot be closed as successful yet, or None once it has started."""
+    if event.starts_at <= timezone.now():
+        return None
+    when = date_format(timezone.localtime(event.starts_at, event.company.zone), "DATETIME_FORMAT")
+    return _(
+        "It cannot be closed as successful before it has started (%(when)s). "
+        "Close it as unsuccessful, or wait until it has started."
+    ) % {"when": when}
 
 
 def usable_event_types(membership: Membership | None) -> QuerySet[EventType]:
@@ -105,12 +121,14 @@ def event_update(*, event: Event, contacts=None, participants=None, **fields) ->
 
 @transaction.atomic
 def event_close(*, event: Event, outcome: str, note: str, by: User) -> Event:
-    """Close an open event as successful or unsuccessful, with a note."""
+    """Close an open event as successful or unsuccessful, with a note; successful only once it has started."""
     if outcome not in (Outcome.SUCCESSFUL, Outcome.UNSUCCESSFUL):
-        raise EventRuleError(_("Choose whether it was successful or unsuccessful."))
+        raise EventRuleError(_("Choose whether it was successful or unsuccessful."), field="outcome")
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if not locked.is_open:
         raise EventRuleError(_("This event is already closed."))
+    if outcome == Outcome.SUCCESSFUL and (reason := not_started_message(locked)):
+        raise EventRuleError(reason, field="outcome")
     locked.outcome = outcome
     locked.closing_note = note
     locked.closed_at = timezone.now()
@@ -137,16 +155,20 @@ def meeting_block_applies(membership: Membership | None) -> bool:
 
 
 def overdue_meetings(*, user: User, company: Company, today: date | None = None) -> list[Event]:
-    """The user's open meetings that ended `MEETING_CLOSE_GRACE_WORKING_DAYS` working days ago or more.
+    """The user's open meetings whose `MEETING_CLOSE_GRACE_WORKING_DAYS` full working days to close are over.
 
-    "Working day" follows the company's country calendar plus its own days off and working days.
-    A meeting that ended on Thursday blocks from Monday with a grace of 2 (Friday is day 1, Monday day 2).
+    A meeting's day is the day it ended in the company's time zone; the block starts at 00:00 (company
+    time) of the (grace+1)-th working day after it (`WorkCalendar.grace_over_on`). With a grace of 2 a
+    meeting on Thursday leaves Friday and Monday to close it and blocks from Tuesday. "Working day"
+    follows the company's country calendar plus its own days off and working days.
     """
-    today = today or timezone.localdate()
+    today = today or company_day(company)
     grace = settings.MEETING_CLOSE_GRACE_WORKING_DAYS
+    # Only meetings that ended before today began can have used up their grace.
+    today_began = company_midnight(company, today)
     candidates = list(
         Event.objects.filter(company=company, owner=user, outcome=Outcome.OPEN, type__kind=EventKind.MEETING)
-        .filter(Q(ends_at__date__lt=today) | Q(ends_at__isnull=True, starts_at__date__lt=today))
+        .filter(Q(ends_at__lt=today_began) | Q(ends_at__isnull=True, starts_at__lt=today_began))
         .select_related("type", "partner")
         .order_by("starts_at")
     )
@@ -156,7 +178,7 @@ def overdue_meetings(*, user: User, company: Company, today: date | None = None)
     return [
         event
         for event in candidates
-        if calendar.working_days_between(timezone.localdate(event.effective_end), today) >= grace
+        if today >= calendar.grace_over_on(company_day(company, event.effective_end), grace)
     ]
 
 
@@ -166,11 +188,11 @@ OVERDUE_COUNTS = Generations("overdue-meetings", entry_seconds=120)
 def overdue_meeting_count(*, user: User, company: Company) -> int:
     """How many overdue meetings block the user: asked on every page of a sales user, so cached.
 
-    The count is kept for the day in a generation of the company that every saved or deleted event of the
+    The count is kept for the company's day (its own time zone) in a generation of the company that every saved or deleted event of the
     company renews (so closing the meeting unblocks at once); a change of the company's calendar or of an
     event type's kind shows within two minutes. Without a cache answer it is counted in the database.
     """
-    today = timezone.localdate()
+    today = company_day(company)
     return OVERDUE_COUNTS.get(
         f"{user.pk}:{today.isoformat()}",
         lambda: len(overdue_meetings(user=user, company=company, today=today)),

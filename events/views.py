@@ -170,10 +170,17 @@ def _next_half_hour() -> datetime:
 
 @function_required(EVENT_FUNCTIONS["view"])
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event_for(request, pk)
+    return _render_detail(request, _event_for(request, pk))
+
+
+def _render_detail(
+    request: HttpRequest, event: Event, close_form: CloseEventForm | None = None
+) -> HttpResponse:
     can_close = event.is_open and (
         event.owner_id == request.user.pk or has_function(request, "events.close_subordinate_event")
     )
+    if close_form is not None and not can_close:
+        _say_errors(request, close_form)  # e.g. closed meanwhile by someone else: no form to show them in
     return render(
         request,
         "events/event_detail.html",
@@ -183,7 +190,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "participants": event.participants.all(),
             "follow_ups": event.follow_ups.select_related("type", "owner").order_by("starts_at"),
             "next_types": services.follow_up_types(event, request.membership),
-            "close_form": CloseEventForm() if can_close else None,
+            "close_form": (close_form or CloseEventForm(event=event)) if can_close else None,
             "can_edit": has_function(request, EVENT_FUNCTIONS["change"]),
             "can_add": has_function(request, EVENT_FUNCTIONS["add"]),
             "can_delete": has_function(request, "events.delete_event"),
@@ -217,7 +224,7 @@ def event_close(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_for(request, pk)
     if event.owner_id != request.user.pk and not has_function(request, "events.close_subordinate_event"):
         raise Http404(_("No such event in this company."))
-    form = CloseEventForm(request.POST)
+    form = CloseEventForm(request.POST, event=event)
     back = request.POST.get("back") == "overdue"
     if form.is_valid():
         try:
@@ -228,28 +235,42 @@ def event_close(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except services.EventRuleError as error:
-            messages.error(request, str(error))
+            form.add_error(error.field, str(error))
         else:
             messages.success(request, _("%(event)s closed.") % {"event": event})
             if back and services.overdue_meetings(user=request.user, company=request.company):
                 return redirect("events:overdue")
             return redirect("events:detail", pk=event.pk) if not back else redirect("home")
-    for errors in form.errors.values():
-        for text in errors:
-            messages.error(request, text)
-    return redirect("events:overdue" if back else "events:detail", **({} if back else {"pk": event.pk}))
+    # The page again, with the errors next to the fields and what was typed kept.
+    if back:
+        return _render_overdue(request, failed=form)
+    event.refresh_from_db()
+    return _render_detail(request, event, close_form=form)
 
 
 def overdue(request: HttpRequest) -> HttpResponse:
     """The page a blocked sales user is sent to: close each overdue meeting to go on."""
     if not request.user.is_authenticated or request.company is None:
         return redirect("login")
+    return _render_overdue(request)
+
+
+def _render_overdue(request: HttpRequest, failed: CloseEventForm | None = None) -> HttpResponse:
     meetings = services.overdue_meetings(user=request.user, company=request.company)
-    return render(
-        request,
-        "events/overdue.html",
-        {"meetings": meetings, "form": CloseEventForm()},
-    )
+    shown = False
+    for meeting in meetings:
+        mine = failed is not None and failed.event is not None and failed.event.pk == meeting.pk
+        meeting.close_form = failed if mine else CloseEventForm(event=meeting)
+        shown = shown or mine
+    if failed is not None and not shown:
+        _say_errors(request, failed)
+    return render(request, "events/overdue.html", {"meetings": meetings})
+
+
+def _say_errors(request: HttpRequest, form: CloseEventForm) -> None:
+    for errors in form.errors.values():
+        for text in errors:
+            messages.error(request, text)
 
 
 def reminder_popups(request: HttpRequest) -> HttpResponse:

@@ -1,11 +1,18 @@
 """The working-day calendar against the real Hungarian and Bulgarian calendars of the `holidays` package."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.test import SimpleTestCase, TestCase
 
 from companies.models import CalendarDay
-from companies.workdays import WorkCalendar, country_holidays, is_working_day, working_days_since
+from companies.workdays import (
+    WorkCalendar,
+    company_day,
+    company_midnight,
+    country_holidays,
+    is_working_day,
+    working_days_since,
+)
 from tests.factories import CompanyFactory
 
 SUNDAY = 6
@@ -275,3 +282,101 @@ class DateTypeTests(SimpleTestCase):
         """A datetime's calendar day depends on the time zone; the caller must pick it."""
         with self.assertRaises(TypeError):
             WorkCalendar("HU").is_working_day(datetime(2026, 1, 5, 10, 0))
+
+
+class GraceAndDeadlineTests(SimpleTestCase):
+    """`grace_over_on`: N full working days after a day, the rule bites at the (N+1)-th working day.
+
+    The real 2026 calendars of the `holidays` package; the meeting block uses a grace of 2.
+    """
+
+    hu = WorkCalendar("HU")
+    bg = WorkCalendar("BG")
+
+    def check(self, calendar, meeting_day, expected):
+        with self.subTest(country=calendar.country, day=meeting_day):
+            self.assertEqual(calendar.grace_over_on(meeting_day, 2), expected)
+
+    def test_thursday_leaves_friday_and_monday_and_bites_on_tuesday(self):
+        self.check(self.hu, date(2026, 11, 19), date(2026, 11, 24))
+        self.check(self.bg, date(2026, 11, 19), date(2026, 11, 24))
+
+    def test_a_transferred_working_saturday_counts(self):
+        # Thu 2026-01-08: Fri 9 and the working Saturday 10 are the two days; Monday 12 it bites.
+        self.check(self.hu, date(2026, 1, 8), date(2026, 1, 12))
+        self.check(self.hu, date(2026, 8, 6), date(2026, 8, 10))  # Saturday 2026-08-08 worked too
+        self.check(self.bg, date(2026, 1, 8), date(2026, 1, 13))  # Bulgaria has no such Saturday
+
+    def test_bridge_days_do_not_count(self):
+        # Wed 2026-08-19: 20 Aug is a holiday, Fri 21 a bridge day; Mon 24 and Tue 25 are the two days.
+        self.check(self.hu, date(2026, 8, 19), date(2026, 8, 26))
+
+    def test_the_year_change_with_the_bridge_day_of_2_january(self):
+        # Tue 2025-12-30: Wed 31 is day 1; 1 Jan holiday, 2 Jan bridge day, weekend; Mon 5 Jan is day 2.
+        self.check(self.hu, date(2025, 12, 30), date(2026, 1, 6))
+        # Bulgaria, Tue 2026-12-29: Wed 30 and Thu 31; 1 Jan 2027 is a holiday, so Monday 4 Jan.
+        self.check(self.bg, date(2026, 12, 29), date(2027, 1, 4))
+
+    def test_bulgarian_observed_holidays_do_not_count(self):
+        # Thu 2026-09-03: Fri 4 is day 1, Mon 7 is Unification Day observed, Tue 8 is day 2.
+        self.check(self.bg, date(2026, 9, 3), date(2026, 9, 9))
+        # Thu 2026-05-21: Fri 22, (Mon 25 observed), Tue 26; bites Wednesday 27.
+        self.check(self.bg, date(2026, 5, 21), date(2026, 5, 27))
+        # Christmas: Wed 2026-12-23, then 24, 25, 26 (Sat) and 28 (observed) off: Tue 29, Wed 30.
+        self.check(self.bg, date(2026, 12, 23), date(2026, 12, 31))
+
+    def test_the_same_thursday_differs_by_country(self):
+        # Fri 2026-10-23 is a Hungarian holiday but a Bulgarian working day.
+        self.check(self.hu, date(2026, 10, 22), date(2026, 10, 28))
+        self.check(self.bg, date(2026, 10, 22), date(2026, 10, 27))
+
+    def test_a_meeting_on_a_day_off_still_gets_two_full_working_days(self):
+        self.check(self.hu, date(2026, 11, 21), date(2026, 11, 25))  # Saturday: Mon, Tue; Wednesday
+        self.check(self.hu, date(2026, 10, 23), date(2026, 10, 28))  # a holiday Friday
+
+    def test_first_working_day_from(self):
+        self.assertEqual(self.hu.first_working_day_from(date(2026, 12, 2)), date(2026, 12, 2))
+        self.assertEqual(self.hu.first_working_day_from(date(2026, 8, 20)), date(2026, 8, 24))
+        self.assertEqual(self.hu.first_working_day_from(date(2026, 1, 10)), date(2026, 1, 10))
+        self.assertEqual(self.bg.first_working_day_from(date(2026, 12, 24)), date(2026, 12, 29))
+
+
+class CompanyDayTests(TestCase):
+    """The day of a moment is the company's, in its own time zone, across midnight and DST."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.sofia = CompanyFactory(country="BG", language="bg", currency="BGN")
+        cls.budapest = CompanyFactory(country="HU")
+
+    def test_around_midnight(self):
+        moment = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)  # 00:30 in Sofia, 23:30 in Budapest
+        self.assertEqual(company_day(self.sofia, moment), date(2026, 11, 24))
+        self.assertEqual(company_day(self.budapest, moment), date(2026, 11, 23))
+
+    def test_midnight_across_dst(self):
+        # Summer time from 2026-03-29: midnight of the 31st is 21:00 UTC in Sofia, 22:00 in Budapest.
+        self.assertEqual(
+            company_midnight(self.sofia, date(2026, 3, 31)), datetime(2026, 3, 30, 21, 0, tzinfo=UTC)
+        )
+        self.assertEqual(
+            company_midnight(self.budapest, date(2026, 3, 31)), datetime(2026, 3, 30, 22, 0, tzinfo=UTC)
+        )
+        # Winter time from 2026-10-25: the 27th begins at 22:00 UTC in Sofia, 23:00 in Budapest.
+        self.assertEqual(
+            company_midnight(self.sofia, date(2026, 10, 27)), datetime(2026, 10, 26, 22, 0, tzinfo=UTC)
+        )
+        self.assertEqual(
+            company_midnight(self.budapest, date(2026, 10, 27)), datetime(2026, 10, 26, 23, 0, tzinfo=UTC)
+        )
+
+        # The day of the change itself is 23 and 25 hours long (in UTC: Python subtracts wall clocks
+        # when both sides share a zone).
+        def hours(company, day):
+            length = company_midnight(company, day + timedelta(days=1)).astimezone(UTC) - company_midnight(
+                company, day
+            ).astimezone(UTC)
+            return length / timedelta(hours=1)
+
+        self.assertEqual(hours(self.sofia, date(2026, 3, 29)), 23)
+        self.assertEqual(hours(self.budapest, date(2026, 10, 25)), 25)

@@ -1,4 +1,4 @@
-"""A sales user's meeting still open 2 working days after it ended blocks everything else."""
+"""A sales user's meeting still open after the 2 full working days that follow it blocks everything else."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -42,12 +42,14 @@ class MeetingBlockTests(TestCase):
             self.client.force_login(user or self.seller)
             return self.client.get(path)
 
-    def test_blocks_exactly_at_two_working_days_across_a_weekend(self):
-        # Thursday 2026-11-19 meeting; Friday is working day 1, Monday 23rd is day 2.
+    def test_a_thursday_meeting_leaves_friday_and_monday_and_blocks_from_tuesday(self):
+        # Thursday 2026-11-19 meeting; Friday is working day 1, Monday 23rd is day 2 (all of it).
         self.meeting(self.seller, at(2026, 11, 19, 10), at(2026, 11, 19, 11))
         self.assertEqual(self.status_on(at(2026, 11, 20, 16)).status_code, 200)
         self.assertEqual(self.status_on(at(2026, 11, 22, 12)).status_code, 200)  # Sunday
-        response = self.status_on(at(2026, 11, 23, 8))
+        self.assertEqual(self.status_on(at(2026, 11, 23, 8)).status_code, 200)  # Monday
+        self.assertEqual(self.status_on(at(2026, 11, 23, 23, 59, 59)).status_code, 200)
+        response = self.status_on(at(2026, 11, 24, 0, 0))  # Tuesday 00:00
         self.assertRedirects(response, "/events/overdue/")
 
     def test_a_hungarian_public_holiday_does_not_count(self):
@@ -55,7 +57,22 @@ class MeetingBlockTests(TestCase):
         self.meeting(self.seller, at(2026, 10, 21, 14), at(2026, 10, 21, 15))
         self.assertEqual(self.status_on(at(2026, 10, 23, 12)).status_code, 200)
         self.assertEqual(self.status_on(at(2026, 10, 25, 12)).status_code, 200)
-        self.assertEqual(self.status_on(at(2026, 10, 26, 9)).status_code, 302)
+        self.assertEqual(self.status_on(at(2026, 10, 26, 17)).status_code, 200)
+        self.assertEqual(self.status_on(at(2026, 10, 27, 0, 0)).status_code, 302)
+
+    def test_a_transferred_working_saturday_counts(self):
+        # Thursday 2026-01-08; Friday 9 and the working Saturday 10 are the two days to close it.
+        self.meeting(self.seller, at(2026, 1, 8, 10), at(2026, 1, 8, 11))
+        self.assertEqual(self.status_on(at(2026, 1, 10, 12)).status_code, 200)
+        self.assertEqual(self.status_on(at(2026, 1, 11, 23, 59)).status_code, 200)
+        self.assertEqual(self.status_on(at(2026, 1, 12, 0, 0)).status_code, 302)
+
+    def test_the_year_change_and_the_bridge_day_do_not_count(self):
+        # Tuesday 2025-12-30; Wed 31 is day 1, 1 Jan a holiday, 2 Jan a bridge day, Mon 5 Jan day 2.
+        self.meeting(self.seller, at(2025, 12, 30, 10), at(2025, 12, 30, 11))
+        self.assertEqual(self.status_on(at(2026, 1, 2, 12)).status_code, 200)
+        self.assertEqual(self.status_on(at(2026, 1, 5, 18)).status_code, 200)
+        self.assertEqual(self.status_on(at(2026, 1, 6, 0, 0)).status_code, 302)
 
     def test_a_company_day_off_does_not_count(self):
         CalendarDay.objects.create(
@@ -63,7 +80,8 @@ class MeetingBlockTests(TestCase):
         )
         self.meeting(self.seller, at(2026, 11, 19, 10), at(2026, 11, 19, 11))
         self.assertEqual(self.status_on(at(2026, 11, 23, 9)).status_code, 200)  # Monday is only day 1
-        self.assertEqual(self.status_on(at(2026, 11, 24, 9)).status_code, 302)
+        self.assertEqual(self.status_on(at(2026, 11, 24, 9)).status_code, 200)  # Tuesday is day 2
+        self.assertEqual(self.status_on(at(2026, 11, 25, 0, 0)).status_code, 302)
 
     def test_closing_the_last_meeting_lifts_the_block_at_once(self):
         first = self.meeting(self.seller, at(2026, 11, 16, 10), at(2026, 11, 16, 11))
@@ -181,8 +199,10 @@ class OverdueCountCacheTests(TestCase):
         self.meeting(day=19)
         with time_machine.travel(at(2026, 11, 20, 16), tick=False):
             self.assertEqual(self.get()[0].status_code, 200)  # Friday: day 1
-        with time_machine.travel(at(2026, 11, 23, 8), tick=False):
-            self.assertRedirects(self.get()[0], "/events/overdue/")  # Monday: day 2
+        with time_machine.travel(at(2026, 11, 23, 23, 59), tick=False):
+            self.assertEqual(self.get()[0].status_code, 200)  # Monday: day 2
+        with time_machine.travel(at(2026, 11, 24, 0, 1), tick=False):
+            self.assertRedirects(self.get()[0], "/events/overdue/")  # Tuesday: the grace is over
 
     def test_without_a_cache_the_database_answers(self):
         self.meeting(day=16)
