@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from communications import mentions
 from communications.attachments import validate_upload
 from communications.models import Communication, Direction, Task, Thread
 from companies.models import User
@@ -45,6 +46,18 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
+class TypedMentionsMixin:
+    """On save, "@name" typed without the picker becomes a mention when it names exactly one member."""
+
+    mention_company = None
+
+    def clean_description(self) -> str:
+        text, self.ambiguous_mentions = mentions.tokenize_typed_mentions(
+            self.cleaned_data.get("description", ""), self.mention_company
+        )
+        return text
+
+
 class CounterpartyFormMixin:
     """Partner from the master (visible in the company) or a free-text counterparty."""
 
@@ -62,7 +75,7 @@ class CounterpartyFormMixin:
             cleaned["counterparty_text"] = ""
 
 
-class ThreadForm(CounterpartyFormMixin, forms.ModelForm):
+class ThreadForm(TypedMentionsMixin, CounterpartyFormMixin, forms.ModelForm):
     class Meta:
         model = Thread
         fields = ["subject", "partner", "counterparty_text", "description", "orders"]
@@ -73,6 +86,7 @@ class ThreadForm(CounterpartyFormMixin, forms.ModelForm):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
+        self.mention_company, self.ambiguous_mentions = viewer.company, []
         self.setup_counterparty(viewer)
         self.fields["orders"].queryset = Order.objects.visible_to(viewer).select_related("partner")
         self.fields["orders"].required = False
@@ -83,7 +97,7 @@ class ThreadForm(CounterpartyFormMixin, forms.ModelForm):
         return cleaned
 
 
-class ItemForm(CounterpartyFormMixin, forms.ModelForm):
+class ItemForm(TypedMentionsMixin, CounterpartyFormMixin, forms.ModelForm):
     """Shared by communications and tasks: thread choice, counterparty, assignee, files."""
 
     new_thread_subject = forms.CharField(
@@ -101,6 +115,7 @@ class ItemForm(CounterpartyFormMixin, forms.ModelForm):
         self.fields["thread"].required = False
         members = User.objects.filter(
             memberships__company=viewer.company, memberships__is_active=True, is_active=True
+        self.mention_company, self.ambiguous_mentions = viewer.company, []
         ).order_by("last_name", "first_name")
         self.fields["assignee"].queryset = members
         if "contact" in self.fields:

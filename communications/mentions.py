@@ -163,6 +163,97 @@ def render(text: str, company: Company | None, viewer: Viewer | None = None) -> 
     return mark_safe(cleaned)  # noqa: S308 (escaped above, then cleaned by nh3)
 
 
+# "@" typed by hand (not through the picker): at the start or after a space, not an e-mail address,
+# not a token. Up to four words follow; the longest run that names someone wins.
+TYPED_RE = re.compile(r"(?<![\w@\[])@(?!\[)([^\s@#\[\]()]+(?:[ \t]+[^\s@#\[\]()]+){0,3})")
+TRAILING = ".,;:!?"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str
+    pk: int
+    label: str
+    detail: str = ""
+
+    @property
+    def token(self) -> str:
+        return f"@[{token_label(self.label)}]({self.kind}:{self.pk})"
+
+
+@dataclass(frozen=True)
+class AmbiguousMention:
+    typed: str
+    candidates: tuple[Candidate, ...]
+
+
+def token_label(label: str) -> str:
+    """A label that cannot break the token syntax (the picker cleans its labels the same way)."""
+    return " ".join(str(label).replace("]", ")").replace("[", "(").split())[:200]
+
+
+def _names(company: Company) -> dict[str, set[Candidate]]:
+    """Who "@..." may name in the company: username, "First Last", "Last First", department name."""
+    index: dict[str, set[Candidate]] = defaultdict(set)
+    memberships = Membership.objects.active().filter(company=company).select_related("user", "department")
+    for membership in memberships:
+        user = membership.user
+        detail = " · ".join(part for part in (membership.job_title, str(membership.department or "")) if part)
+        candidate = Candidate("user", user.pk, str(user), detail)
+        keys = {user.username}
+        if user.first_name and user.last_name:
+            keys |= {f"{user.first_name} {user.last_name}", f"{user.last_name} {user.first_name}"}
+        for key in keys:
+            index[" ".join(key.split()).casefold()].add(candidate)
+    for department in Department.objects.filter(company=company):
+        index[" ".join(department.name.split()).casefold()].add(
+            Candidate("department", department.pk, department.name)
+        )
+    return index
+
+
+def _longest_name(words: list[re.Match], index: dict[str, set[Candidate]]) -> tuple[str, set[Candidate], int]:
+    """The longest leading run of words (trailing punctuation allowed) that names someone.
+
+    Returns the text as typed, the candidates and where the name ends inside the match.
+    """
+    for count in range(len(words), 0, -1):
+        phrase = " ".join(word.group() for word in words[:count])
+        for typed in (phrase, phrase.rstrip(TRAILING)):
+            found = index.get(typed.casefold()) if typed else None
+            if found:
+                end = words[count - 1].end() - (len(phrase) - len(typed))
+                return typed, found, end
+    return "", set(), 0
+
+
+def tokenize_typed_mentions(text: str, company: Company) -> tuple[str, list[AmbiguousMention]]:
+    """Turn "@username" and "@First Last" typed without the picker into mention tokens.
+
+    A name that fits exactly one active member (or department) becomes its token, so saving
+    notifies as if it had been picked; one that fits several stays text and is returned, so the
+    page can ask the author to pick; an unknown name stays text. Costs no query without a plain "@".
+    """
+    if not text or not TYPED_RE.search(text):
+        return text, []
+    index = _names(company)
+    parts, position, ambiguous = [], 0, []
+    for match in TYPED_RE.finditer(text):
+        words = list(re.finditer(r"\S+", match.group(1)))
+        typed, candidates, end = _longest_name(words, index)
+        if not candidates:
+            continue
+        if len(candidates) > 1:
+            ordered = tuple(sorted(candidates, key=lambda c: (c.kind != "user", c.label.casefold(), c.pk)))
+            ambiguous.append(AmbiguousMention(typed, ordered))
+            continue
+        parts.append(text[position : match.start()])
+        parts.append(next(iter(candidates)).token)
+        position = match.start(1) + end
+    parts.append(text[position:])
+    return "".join(parts), ambiguous
+
+
 def people_to_notify(targets: list[Target], company: Company) -> set[int]:
     """User ids reached by the mentions: people directly, departments (with sub-departments) by member."""
     user_ids = {t.pk for t in targets if t.kind == "user"}
@@ -186,8 +277,12 @@ def people_to_notify(targets: list[Target], company: Company) -> set[int]:
 
 
 @transaction.atomic
-def mentions_sync(*, source, company: Company, old_text: str, new_text: str, actor: User) -> set[int]:
-    """Store the source's mentions and notify only the people newly reached. Returns their ids."""
+def mentions_sync(
+    *, source, company: Company, old_text: str, new_text: str, actor: User, notify_now: bool = True
+) -> set[int]:
+    """Store the source's mentions and notify only the people newly reached. Returns their ids.
+
+    With `notify_now=False` the caller notifies them (merged with the other reasons of the same save)."""
     from communications.notifications import notify
 
     source_type = ContentType.objects.get_for_model(source)
@@ -221,7 +316,7 @@ def mentions_sync(*, source, company: Company, old_text: str, new_text: str, act
     before = people_to_notify(parse(old_text), company)
     after = people_to_notify(new_targets, company)
     newly = after - before - {actor.pk}
-    if newly:
+    if newly and notify_now:
         notify(
             recipient_ids=newly,
             company=company,

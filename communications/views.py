@@ -77,6 +77,7 @@ def thread_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         thread = services.thread_create(company=request.company, owner=request.user, **form.cleaned_data)
         messages.success(request, _("Thread started."))
+        _warn_about_ambiguous_mentions(request, form)
         return redirect(thread)
     return render(request, "communications/thread_form.html", {"form": form})
 
@@ -88,6 +89,7 @@ def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.thread_update(thread=thread, actor=request.user, **form.cleaned_data)
         messages.success(request, _("Thread saved."))
+        _warn_about_ambiguous_mentions(request, form)
         return redirect(thread)
     return render(request, "communications/thread_form.html", {"form": form, "thread": thread})
 
@@ -118,6 +120,23 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Communications -------------------------------------------------------------------------------
 
 
+def _warn_about_ambiguous_mentions(request: HttpRequest, form) -> None:
+    """Typed "@names" that fit several people stayed text: say whom they could mean."""
+    for mention in getattr(form, "ambiguous_mentions", []):
+        names = ", ".join(
+            f"{candidate.label} ({candidate.detail})" if candidate.detail else candidate.label
+            for candidate in mention.candidates
+        )
+        messages.warning(
+            request,
+            _(
+                "“@%(typed)s” was not turned into a mention: it fits %(names)s. Edit the text and pick "
+                "the right one from the suggestions to notify them."
+            )
+            % {"typed": mention.typed, "names": names},
+        )
+
+
 def _initial_from_query(request: HttpRequest) -> dict:
     initial = {}
     for key in ("thread", "partner"):
@@ -137,6 +156,7 @@ def _save_item(request: HttpRequest, form, save, kind: str, item=None, source=No
             form.add_error("files", error)
         else:
             messages.success(request, _("%(item)s saved.") % {"item": saved.number})
+            _warn_about_ambiguous_mentions(request, form)
             return redirect(saved)
     context = {"form": form, "kind": kind, "source": source}
     if item is not None:

@@ -17,6 +17,9 @@
     var items = [], active = -1, match = null, timer = null, sequence = 0;
 
     function close() {
+      // A reply still on its way (or a lookup still waiting) must not reopen the list after this.
+      clearTimeout(timer);
+      sequence++;
       list.hidden = true;
       list.innerHTML = "";
       items = [];
@@ -43,7 +46,9 @@
     }
 
     function show(results) {
-      close();
+      list.hidden = true;
+      list.innerHTML = "";
+      active = -1;
       items = results;
       if (!items.length) { return; }
       items.forEach(function (item, index) {
@@ -62,19 +67,22 @@
     function lookup() {
       var text = area.value.slice(0, area.selectionStart);
       var found = TRIGGER.exec(text);
-      if (!found) { close(); match = null; return; }
-      match = { start: text.length - found[2].length - found[3].length, trigger: found[2], query: found[3] };
-      var mine = ++sequence;
+      if (!found) { match = null; close(); return; }
+      // Typing goes on while a lookup waits: the request uses this keystroke's own values, never
+      // `match` as it is when the timer fires (it may be null by then).
+      var current = { start: text.length - found[2].length - found[3].length, trigger: found[2], query: found[3] };
+      match = current;
       clearTimeout(timer);
+      var mine = ++sequence;
       timer = setTimeout(function () {
-        fetch(url + "?trigger=" + encodeURIComponent(match.trigger) + "&q=" + encodeURIComponent(match.query), {
+        fetch(url + "?trigger=" + encodeURIComponent(current.trigger) + "&q=" + encodeURIComponent(current.query), {
           credentials: "same-origin", headers: { "Accept": "application/json" }
         }).then(function (response) {
           if (!response.ok) { throw new Error(String(response.status)); }
           return response.json();
         }).then(function (data) {
-          if (mine === sequence) { show(data.results || []); }
-        }).catch(close);
+          if (mine === sequence && match === current) { show(data.results || []); }
+        }).catch(function () { if (mine === sequence) { close(); } });
       }, 150);
     }
 

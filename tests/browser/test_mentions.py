@@ -51,3 +51,31 @@ def test_mention_reaches_a_colleague_in_another_browser_without_reload(
     other.locator(".bell-item").first.click()
     expect(other).to_have_url(f"{live_server.url}/tasks/{task.pk}/")
     other_context.close()
+
+
+def test_typing_on_after_the_picker_opens_raises_no_error_and_a_typed_name_still_notifies(
+    live_server, page: Page
+):
+    company = CompanyFactory(name="Alfa Kft.")
+    member(company, *FUNCTIONS, username="writer", first_name="Vera", last_name="Writer")
+    reader = member(company, *FUNCTIONS, username="reader", first_name="Rita", last_name="Reader")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    log_in(page, live_server, "writer")
+    page.goto(f"{live_server.url}/tasks/new/")
+    page.fill("#id_subject", "Check the stock")
+    description = page.locator("#id_description")
+    description.click()
+    description.press_sequentially("Please help @Rit", delay=30)
+    expect(page.locator(".mention-option", has_text="Rita Reader")).to_be_visible()
+    # Go on typing without picking: the lookups still waiting must not throw once the "@" run ends.
+    description.press_sequentially("a Reader, thanks", delay=20)
+    page.wait_for_timeout(600)
+    expect(page.locator(".mention-list")).to_be_hidden()
+    assert errors == []
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("a.mention", has_text="@Rita Reader")).to_be_visible()
+    assert Mention.objects.get().target == reader
+    assert Notification.objects.filter(recipient=reader, verb="mention").count() == 1
+    assert errors == []
