@@ -80,6 +80,8 @@ def _audited_models() -> list[tuple[str, dict[str, Any]]]:
         ("communications.Task", {}),
         ("communications.Attachment", {}),
         ("orders.Order", {}),
+        # The ERP import's lock: only an administrator's release is written by saving (erp_sync.importer).
+        ("erp_sync.SyncState", {}),
         # Receivables: invoices, the dunning settings and the letters.
         ("receivables.Invoice", {}),
         ("receivables.DunningPolicy", {}),

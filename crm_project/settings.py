@@ -361,4 +361,10 @@ ERP_API_KEY = env.str("ERP_API_KEY", default="demo-erp-key")
 ERP_SQL_DSN = env.str("ERP_SQL_DSN", default="")  # for ERP_CONNECTOR=sql: postgresql://user@host/erp
 ERP_PAGE_SIZE = env.int("ERP_PAGE_SIZE", default=500)
 ERP_TIMEOUT = env.float("ERP_TIMEOUT", default=30)
-ERP_LOCK_MINUTES = env.int("ERP_LOCK_MINUTES", default=30)
+# The import's lease lock: short, renewed every ERP_LOCK_RENEW_SECONDS by the running import (a heartbeat
+# thread and every page), so a killed import's lock runs out within ERP_LOCK_SECONDS and the next run
+# takes over. A run whose pages make no progress for ERP_LOCK_STALL_SECONDS stops renewing (a hung
+# run does not hold the lock forever).
+ERP_LOCK_SECONDS = env.int("ERP_LOCK_SECONDS", default=90)
+ERP_LOCK_RENEW_SECONDS = env.float("ERP_LOCK_RENEW_SECONDS", default=ERP_LOCK_SECONDS / 3)
+ERP_LOCK_STALL_SECONDS = env.int("ERP_LOCK_STALL_SECONDS", default=15 * 60)

@@ -1,32 +1,42 @@
 """Import from the ERP: partners with their data, products, orders and open invoices.
 
 A run:
-1. takes the lease lock (a row with an expiry: a crashed worker's lock runs out, runs never overlap);
-2. reads every kind page by page since the last good cursor (or everything on a full resync);
-3. imports each page in one transaction, which also renews the lease (a run that lost its lease stops
-   before writing) and stores the run's counts so far (the admin's run page shows the progress);
-   a failure keeps the pages already done, and the next run reads again from the old cursor, so
-   nothing is lost and re-reading is harmless;
-4. checks each record in Python first (erp_sync.records): a bad record becomes a SyncError with its ERP
+1. takes the lease lock (erp_sync.models.SyncState: an owner and a short expiry, ERP_LOCK_SECONDS) in
+   the transaction that creates its SyncRun; a run that still says "running" although its lease ran
+   out (its worker was killed) is marked abandoned there, with the last page it committed;
+2. keeps the lease while it is alive: a heartbeat thread with its own database connection renews it
+   every ERP_LOCK_RENEW_SECONDS (also while one page takes long), and every page renews it too; a
+   killed run stops renewing, so the next run takes over within ERP_LOCK_SECONDS;
+3. reads every kind page by page since the last good cursor (or everything on a full resync);
+4. imports each page in one transaction, which also checks the lease (a run that lost it stops
+   before writing) and stores the run's counts and last page so far (the admin's run page shows the
+   progress); a failure keeps the pages already done, and the next run reads again from the old
+   cursor, so nothing is lost and re-reading is harmless;
+5. checks each record in Python first (erp_sync.records): a bad record becomes a SyncError with its ERP
    id and is skipped; the rest of the page is written set-based (erp_sync.writers), a constant number
    of queries per page; if the database still refuses the page (a unique constraint), the page is
    retried in halves until the refused record is found, reported and skipped;
-5. moves the cursor to the ERP's clock at the start of the run only when every kind succeeded.
+6. moves the cursor to the ERP's clock at the start of the run only when every kind succeeded.
 ERP-managed fields are overwritten; CRM-only data (owners, events, communications, notes) is not touched.
 """
 
 import logging
+import os
+import socket
+import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -46,36 +56,217 @@ Progress = Callable[[str, int, dict[str, int], dict[str, dict[str, int]]], None]
 
 
 class LeaseLost(Exception):
-    """Another worker holds the lock: this run's lease ran out (a page took longer than ERP_LOCK_MINUTES)."""
+    """This run no longer holds the lock: its lease ran out while it was stalled and another run took
+    over, or an administrator released it."""
 
 
 # Lock ------------------------------------------------------------------------------------------
 
 
-def acquire_lock(owner: str) -> bool:
+def lease_length() -> timedelta:
+    return timedelta(seconds=settings.ERP_LOCK_SECONDS)
+
+
+def _state_for_update() -> SyncState:
     SyncState.objects.get_or_create(key="erp")
-    now = timezone.now()
-    return bool(
-        SyncState.objects.filter(key="erp")
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now) | Q(locked_by=owner))
-        .update(locked_by=owner, locked_until=now + timedelta(minutes=settings.ERP_LOCK_MINUTES))
-    )
+    return SyncState.objects.select_for_update().get(key="erp")
 
 
-def renew_lock(owner: str) -> None:
+def format_moment(moment: datetime | None) -> str:
+    # To the second, whatever the language: a lease lasts a minute or two.
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
+
+
+def holder_label(state: SyncState) -> str:
+    """Who holds the lock, for people: "run 12 on web-1 (process 4242)"."""
+    run = state.run
+    if run is None:
+        return _("another process") if state.locked_by else ""
+    where = _(" on %(host)s (process %(pid)s)") % {"host": run.host, "pid": run.pid} if run.host else ""
+    return _("run %(run)s%(where)s") % {"run": run.pk, "where": where}
+
+
+def acquire_lock(owner: str, run: SyncRun | None = None) -> bool:
+    """Takes the lock when it is free, expired or already `owner`'s (inside the caller's transaction,
+    or alone). A run left "running" by a dead holder is marked abandoned, with `run` as its successor."""
+    with transaction.atomic():
+        state = _state_for_update()
+        now = timezone.now()
+        if state.is_locked and state.locked_by != owner:
+            return False
+        # The previous holder's lease ran out: its run is dead whatever its last heartbeat says.
+        previous = state.run_id if state.locked_by and state.locked_by != owner else None
+        SyncState.objects.filter(pk=state.pk).update(
+            locked_by=owner, locked_until=now + lease_length(), run=run
+        )
+        abandon_dead_runs(taken_over_by=run, now=now, also=previous)
+    return True
+
+
+def renew_lock(owner: str, run_id: int | None = None) -> None:
     """Inside a page's transaction: the page is written only while this run still holds the lease."""
-    renewed = SyncState.objects.filter(key="erp", locked_by=owner).update(
-        locked_until=timezone.now() + timedelta(minutes=settings.ERP_LOCK_MINUTES)
-    )
-    if not renewed:
-        raise LeaseLost("another run took over the ERP lock; this run stopped")
+    if not _renew(owner, run_id):
+        raise LeaseLost(
+            "this run lost the ERP lock (it ran out while the run was stalled and another run took over, "
+            "or an administrator released it); it stopped before writing another page"
+        )
+
+
+def _renew(owner: str, run_id: int | None) -> bool:
+    now = timezone.now()
+    renewed = SyncState.objects.filter(key="erp", locked_by=owner).update(locked_until=now + lease_length())
+    if renewed and run_id is not None:
+        SyncRun.objects.filter(pk=run_id).update(heartbeat_at=now)
+    return bool(renewed)
 
 
 def release_lock(owner: str) -> None:
-    SyncState.objects.filter(key="erp", locked_by=owner).update(locked_by="", locked_until=None)
+    SyncState.objects.filter(key="erp", locked_by=owner).update(locked_by="", locked_until=None, run=None)
+
+
+def abandon_dead_runs(
+    *, taken_over_by: SyncRun | None = None, now: datetime | None = None, also: int | None = None
+) -> int:
+    """Runs still "running" with no sign of life for a lease (their worker was killed) and not holding
+    the lock become "abandoned", keeping the last page they committed. Safe to run any time, twice."""
+    now = now or timezone.now()
+    state = SyncState.objects.filter(key="erp").first()
+    alive = state.run_id if state is not None and state.is_locked else None
+    dead = (
+        SyncRun.objects.filter(status=RunStatus.RUNNING)
+        .exclude(pk=alive)
+        .exclude(pk=getattr(taken_over_by, "pk", None))
+        .annotate(seen=Coalesce("heartbeat_at", "started_at"))
+        .filter(Q(seen__lt=now - lease_length()) | Q(pk=also))
+    )
+    count = 0
+    for run in dead:
+        message = _(
+            "The run stopped without finishing (its worker was stopped or killed); last sign of life "
+            "%(seen)s. Pages committed up to %(page)s; the next run reads again from the last good cursor."
+        ) % {"seen": format_moment(run.seen), "page": run.last_page_label or _("none")}
+        if taken_over_by is not None:
+            message += " " + _("Run %(run)s took over the lock.") % {"run": taken_over_by.pk}
+        count += SyncRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.ABANDONED, finished_at=run.seen, error=message
+        )
+    return count
+
+
+def lock_release(*, actor: User, owner: str) -> bool:
+    """An administrator frees the lock, as held by `owner` when they confirmed (a lock that changed hands
+    meanwhile is left alone). Its run is marked abandoned; if it was in fact alive, it stops before its
+    next page. Recorded in the audit log with the administrator as actor."""
+    with transaction.atomic():
+        state = _state_for_update()
+        if not owner or state.locked_by != owner:
+            return False
+        run = state.run
+        SyncState.objects.filter(pk=state.pk).update(locked_by="", locked_until=None, run=None)
+        if run is not None:
+            SyncRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                status=RunStatus.ABANDONED,
+                finished_at=Coalesce("heartbeat_at", "started_at"),
+                error=_(
+                    "%(user)s released its lock at %(time)s. Pages committed up to %(page)s; the next run "
+                    "reads again from the last good cursor."
+                )
+                % {
+                    "user": actor.get_full_name() or actor.get_username(),
+                    "time": format_moment(timezone.now()),
+                    "page": run.last_page_label or _("none"),
+                },
+            )
+        _audit_release(state, actor=actor)
+    return True
+
+
+def _audit_release(state: SyncState, *, actor: User) -> None:
+    from core import audit
+
+    if not audit.is_enabled():
+        return
+    from auditlog.models import LogEntry
+
+    LogEntry.objects.log_create(
+        state,
+        force_log=True,
+        action=LogEntry.Action.UPDATE,
+        actor=actor,
+        changes={
+            "locked_by": [state.locked_by, ""],
+            "locked_until": [str(state.locked_until), "None"],
+            "run": [str(state.run_id), "None"],
+        },
+    )
+
+
+class LeaseKeeper:
+    """Renews the lease from its own thread (and database connection) every ERP_LOCK_RENEW_SECONDS,
+    so a page that takes longer than the lease (a slow ERP answer, a big page) keeps it; stops when
+    the run ends, when the lease is lost, or when no page has finished for ERP_LOCK_STALL_SECONDS (a
+    hung run must not hold the lock for ever)."""
+
+    def __init__(self, owner: str, run_id: int):
+        self.owner = owner
+        self.run_id = run_id
+        self.progressed_at = time.monotonic()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._keep, name=f"erp-lease-{run_id}", daemon=True)
+
+    def progressed(self) -> None:
+        self.progressed_at = time.monotonic()
+
+    def __enter__(self) -> "LeaseKeeper":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=settings.ERP_LOCK_SECONDS)
+
+    def _keep(self) -> None:
+        try:
+            while not self._stop.wait(settings.ERP_LOCK_RENEW_SECONDS):
+                stalled = time.monotonic() - self.progressed_at
+                if stalled > settings.ERP_LOCK_STALL_SECONDS:
+                    logger.error(
+                        "ERP import run %s: no page finished for %d s; its lease is no longer renewed",
+                        self.run_id, stalled,
+                    )  # fmt: skip
+                    return
+                try:
+                    if not _renew(self.owner, self.run_id):
+                        logger.warning("ERP import run %s lost its lease; the heartbeat stops", self.run_id)
+                        return
+                except DatabaseError:
+                    # Renewed again at the next beat (or by the next page) while the lease lasts.
+                    logger.warning("ERP import run %s: renewing the lease failed", self.run_id, exc_info=True)
+                    connection.close()
+        finally:
+            connection.close()  # this thread's own connection
 
 
 # Run -------------------------------------------------------------------------------------------
+
+
+def _start_run(*, owner: str, full: bool, trigger: str) -> SyncRun:
+    """A running SyncRun holding the lock, or a skipped one naming who holds it: one transaction."""
+    with transaction.atomic():
+        state = _state_for_update()
+        now = timezone.now()
+        if state.is_locked and state.locked_by != owner:
+            return SyncRun.objects.create(
+                status=RunStatus.SKIPPED, full=full, trigger=trigger, finished_at=now,
+                error=_("The lock is held by %(holder)s until %(until)s.")
+                % {"holder": holder_label(state), "until": format_moment(state.locked_until)},
+            )  # fmt: skip
+        run = SyncRun.objects.create(
+            full=full, trigger=trigger, changed_since=None if full else state.last_cursor,
+            host=socket.gethostname()[:255], pid=os.getpid(), heartbeat_at=now,
+        )  # fmt: skip
+        acquire_lock(owner, run)
+    return run
 
 
 def run_import(
@@ -86,16 +277,14 @@ def run_import(
     progress: Progress | None = None,
 ) -> SyncRun:
     owner = uuid.uuid4().hex
-    if not acquire_lock(owner):
-        now = timezone.now()
-        return SyncRun.objects.create(status=RunStatus.SKIPPED, full=full, trigger=trigger, finished_at=now)
-    connector = connector or get_connector()
-    state = SyncState.objects.get(key="erp")
-    since = None if full else state.last_cursor
-    run = SyncRun.objects.create(full=full, trigger=trigger, changed_since=since)
+    run = _start_run(owner=owner, full=full, trigger=trigger)
+    if run.status == RunStatus.SKIPPED:
+        return run
+    since = run.changed_since
     counts: dict[str, dict[str, int]] = {}
     cursor = None
     try:
+        connector = connector or get_connector()
         importer = PageImporter(run)
 
         # One reader thread fetches and checks the next page while this one writes the current page.
@@ -103,7 +292,10 @@ def run_import(
             result = connector.changes(kind, since, number)
             return result, importer.read_page(kind, result.items)
 
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="erp-reader") as reader:
+        with (
+            LeaseKeeper(owner, run.pk) as keeper,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="erp-reader") as reader,
+        ):
             for kind in KINDS:
                 page = 1
                 pending: Future | None = reader.submit(read, kind, page)
@@ -112,6 +304,7 @@ def run_import(
                     pending = reader.submit(read, kind, result.next_page) if result.next_page else None
                     cursor = min(cursor, result.server_time) if cursor else result.server_time
                     counts = _import_page(run, importer, owner, kind, page, parsed, counts, progress)
+                    keeper.progressed()
                     page = result.next_page
         SyncState.objects.filter(key="erp").update(last_cursor=cursor)
         run.status = RunStatus.PARTIAL if run.errors.exists() else RunStatus.SUCCEEDED
@@ -123,7 +316,13 @@ def run_import(
         run.counts = counts
         run.cursor = cursor
         run.finished_at = timezone.now()
-        run.save()
+        # Only while still "running": a run marked abandoned meanwhile (its lock released by an
+        # administrator) keeps that status and its explanation.
+        finished = SyncRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=run.status, error=run.error, counts=counts, cursor=cursor, finished_at=run.finished_at
+        )
+        if not finished:
+            run.refresh_from_db()
         release_lock(owner)
     if run.status == RunStatus.FAILED:
         _notify_admins_on_repeated_failure(run)
@@ -140,7 +339,7 @@ def _import_page(
     counts: dict[str, dict[str, int]],
     progress: Progress | None,
 ) -> dict[str, dict[str, int]]:
-    """One page in one transaction, with the lease renewed and the run's counts stored in it."""
+    """One page in one transaction, with the lease renewed and the run's counts and last page stored in it."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # The page is re-read if a database crash loses it (the cursor, committed later, would be
@@ -152,7 +351,9 @@ def _import_page(
         so_far = counts
         if page_counts:
             so_far = {**counts, kind: dict(Counter(counts.get(kind, {})) + Counter(page_counts))}
-            SyncRun.objects.filter(pk=run.pk).update(counts=so_far)
+        SyncRun.objects.filter(pk=run.pk).update(
+            counts=so_far, last_kind=kind, last_page=page, heartbeat_at=timezone.now()
+        )
     if progress is not None:
         progress(kind, page, page_counts, so_far)
     return so_far

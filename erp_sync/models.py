@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
@@ -14,6 +15,7 @@ class RunStatus(models.TextChoices):
     PARTIAL = "partial", _("Succeeded with skipped records")
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped: another run was in progress")
+    ABANDONED = "abandoned", _("Abandoned: its worker stopped")
 
 
 class SyncRun(models.Model):
@@ -28,6 +30,12 @@ class SyncRun(models.Model):
     cursor = models.DateTimeField(_("ERP time at start"), null=True, blank=True)
     counts = models.JSONField(_("counts"), default=dict)
     error = models.TextField(_("error"), blank=True)
+    # Where the run works and how far it got: the admin shows them, and a run that dies keeps them.
+    host = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("process id"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    last_kind = models.CharField(_("last kind imported"), max_length=20, blank=True)
+    last_page = models.PositiveIntegerField(_("last page imported"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("synchronisation run")
@@ -37,6 +45,13 @@ class SyncRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+    @property
+    def last_page_label(self) -> str:
+        """ "partners page 7": the last page whose records are committed ("" before the first)."""
+        if not self.last_kind or not self.last_page:
+            return ""
+        return _("%(kind)s page %(page)s") % {"kind": self.last_kind, "page": self.last_page}
 
 
 class SyncError(models.Model):
@@ -57,15 +72,32 @@ class SyncError(models.Model):
 
 
 class SyncState(models.Model):
-    """A single row: the last good cursor and a lease lock that expires if its worker dies."""
+    """A single row: the last good cursor and a short lease lock that the running import renews every
+    few seconds, so it runs out soon after its worker dies (erp_sync.importer)."""
 
-    key = models.CharField(max_length=20, unique=True, default="erp")
-    last_cursor = models.DateTimeField(null=True, blank=True)
-    locked_by = models.CharField(max_length=64, blank=True)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    key = models.CharField(_("key"), max_length=20, unique=True, default="erp")
+    last_cursor = models.DateTimeField(_("last good cursor"), null=True, blank=True)
+    locked_by = models.CharField(_("lock owner"), max_length=64, blank=True)
+    locked_until = models.DateTimeField(_("lock expires at"), null=True, blank=True)
+    run = models.ForeignKey(
+        SyncRun,
+        verbose_name=_("run holding the lock"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("ERP lock")
+        verbose_name_plural = _("ERP lock")
 
     def __str__(self) -> str:
-        return f"{self.key}: {self.last_cursor}"
+        return str(_("ERP import lock"))
+
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.locked_by and self.locked_until and self.locked_until > timezone.now())
 
 
 class PushStatus(models.TextChoices):
