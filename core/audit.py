@@ -80,7 +80,7 @@ def _audited_models() -> list[tuple[str, dict[str, Any]]]:
         ("communications.Task", {}),
         ("communications.Attachment", {}),
         ("orders.Order", {}),
-        # The ERP import's lock: only an administrator's release is written by saving (erp_sync.importer).
+        # The ERP import's lock: an administrator's release is logged (erp_sync.importer.lock_release).
         ("erp_sync.SyncState", {}),
         # Receivables: invoices, the dunning settings and the letters.
         ("receivables.Invoice", {}),

@@ -26,7 +26,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.CrmAdminConfig",  # django.contrib.admin, hardened against hostile query strings
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -237,6 +237,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "core.beat:SlotScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+# Two queues, each with its own worker (./run, docker-compose.yml, docs/deployment.md), so mass mail
+# never delays interactive work: "celery" (the default) for pushes to the ERP, reminders,
+# notifications, calendar sync, the heartbeat and the outbox sweeps; "bulk" for mass mail (GDPR
+# notices, dunning letters, rate-limited per worker) and the long batch jobs that make it (the ERP
+# import, the daily dunning run). A worker started without -Q consumes only "celery".
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+BULK_QUEUE = "bulk"
+BULK_MAIL_RATE_LIMIT = env.str("BULK_MAIL_RATE_LIMIT", default="10/s")  # per bulk worker; "" = none
+CELERY_TASK_ROUTES = {
+    "contacts.tasks.send_gdpr_notice": {"queue": BULK_QUEUE},
+    "receivables.tasks.send_dunning_letter": {"queue": BULK_QUEUE},
+    "erp_sync.tasks.send_gdpr_notices": {"queue": BULK_QUEUE},
+    "erp_sync.tasks.import_from_erp": {"queue": BULK_QUEUE},
+    "receivables.tasks.run_daily_dunning": {"queue": BULK_QUEUE},
+}
+CELERY_TASK_ANNOTATIONS = {
+    "contacts.tasks.send_gdpr_notice": {"rate_limit": BULK_MAIL_RATE_LIMIT or None},
+    "receivables.tasks.send_dunning_letter": {"rate_limit": BULK_MAIL_RATE_LIMIT or None},
+}
 
 # Security. Production (DEBUG off) gets secure cookies and HSTS; the embedded
 # demo on http://127.0.0.1 sets SECURE_COOKIES=false through ./run.
