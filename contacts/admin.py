@@ -1,8 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from companies.models import Company
+from contacts import notices
 from contacts.models import Cardinality, Contact, ContactRole, ContactType, GdprNotice, GdprNoticeTemplate
 
 
@@ -59,10 +63,40 @@ class ContactAdmin(admin.ModelAdmin):
     inlines = [ContactRoleInline]
 
 
+def warn_controller_gaps(request) -> None:
+    """Notices name the controller: tell the admin which companies lack the details they print."""
+    if request.method != "GET":
+        return
+    for company in Company.objects.filter(is_active=True):
+        gaps = notices.controller_gaps(company)
+        if gaps:
+            messages.warning(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("Privacy notices of %(company)s lack: %(fields)s.")
+                    % {"company": company, "fields": ", ".join(gaps)},
+                    reverse("admin:companies_company_change", args=[company.pk]),
+                    _("Fill them in"),
+                ),
+            )
+
+
 @admin.register(GdprNoticeTemplate)
 class GdprNoticeTemplateAdmin(admin.ModelAdmin):
     list_display = ["__str__", "company", "language", "subject"]
     list_filter = ["language", "company"]
+
+    def get_changeform_initial_data(self, request):
+        """A new template starts from the built-in text of its language (?language=hu)."""
+        initial = super().get_changeform_initial_data(request)
+        if initial.get("language") in notices.LANGUAGES:
+            initial["subject"], initial["body"] = notices.builtin_template(initial["language"])
+        return initial
+
+    def changelist_view(self, request, extra_context=None):
+        warn_controller_gaps(request)
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(GdprNotice)
@@ -75,6 +109,10 @@ class GdprNoticeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False  # written by the system only; the admin reads, filters and retries them
+
+    def changelist_view(self, request, extra_context=None):
+        warn_controller_gaps(request)
+        return super().changelist_view(request, extra_context)
 
     @admin.action(description=_("Send again the ones that failed"))
     def retry(self, request, queryset):

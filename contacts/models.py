@@ -148,8 +148,12 @@ class GdprNoticeTemplate(models.Model):
     body = models.TextField(
         _("body"),
         help_text=_(
-            "Plain text. Placeholders: {{ contact_name }}, {{ company_name }}, {{ company_address }}, "
-            "{{ partner_name }}, {{ privacy_email }}."
+            "Plain text. Blocks in the notice's language: {{ greeting }} (in the language's name order), "
+            "{{ controller }} (name, seat, registration and tax number, privacy contact), {{ authority }} "
+            "(the supervisory authority of the company's country), {{ source }} (where the data came "
+            "from), {{ privacy_contact_line }} (where to write). Also: {{ contact_name }}, "
+            "{{ company_name }}, {{ registered_seat }}, {{ registration_number }}, {{ tax_number }}, "
+            "{{ privacy_contact }}, {{ privacy_email }}, {{ partner_name }}."
         ),
     )
 
@@ -167,6 +171,20 @@ class GdprNoticeTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company or _('default')} / {self.language}"
+
+    def clean(self) -> None:
+        """A template that does not compile is refused next to its field, not when a notice is due."""
+        from django.core.exceptions import ValidationError
+        from django.template import Template, TemplateSyntaxError
+
+        errors = {}
+        for name in ("subject", "body"):
+            try:
+                Template(getattr(self, name) or "")
+            except TemplateSyntaxError as error:
+                errors[name] = _("This template has an error: %(error)s") % {"error": error}
+        if errors:
+            raise ValidationError(errors)
 
 
 class NoticeStatus(models.TextChoices):

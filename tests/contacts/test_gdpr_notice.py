@@ -222,3 +222,96 @@ class GdprNoticeIdempotencyTests(TestCase):
         notice = GdprNotice.objects.get()
         self.assertEqual((notice.status, notice.attempts), ("sent", 1))
         self.assertEqual(len(self.sink.store.messages()), 1)
+
+
+HU_CONTROLLER = {
+    "registered_seat": "1138 Budapest, Váci út 141.",
+    "registration_number": "01-09-123456",
+    "tax_number": "11234566-2-41",
+    "privacy_contact": "Kiss Judit, adatvédelmi tisztviselő",
+    "privacy_email": "adatvedelem@alfa.example",
+}
+
+
+@override_settings(
+    EMAIL_BACKEND="anymail.backends.test.EmailBackend",
+    ANYMAIL={"TEST_SEND_DEFAULTS": {}},
+    DEFAULT_FROM_EMAIL="noreply@crm.example",
+)
+class GdprNoticeControllerTests(TestCase):
+    """The notice names the controller, the authority of its country, the source; greets by name order."""
+
+    def notify(self, company, language="", **contact_fields):
+        partner = PartnerFactory(name="Duna Zrt.")
+        fields = {"first_name": "Anna", "last_name": "Kovács", "email": "anna@duna.example", **contact_fields}
+        with self.captureOnCommitCallbacks(execute=True):
+            contact_create(partner=partner, company=company, preferred_language=language, **fields)
+        return mail.outbox[-1]
+
+    def test_a_hungarian_notice_names_the_controller_and_naih(self):
+        company = CompanyFactory(name="Alfa Kft.", country="HU", language="hu", **HU_CONTROLLER)
+        message = self.notify(company)
+        body = message.body
+        self.assertEqual(message.subject, "Adatkezelési tájékoztató – Alfa Kft.")
+        self.assertTrue(body.startswith("Tisztelt Kovács Anna!"))
+        for text in (
+            "Székhely: 1138 Budapest, Váci út 141.",
+            "Cégjegyzékszám: 01-09-123456",
+            "Adószám: 11234566-2-41",
+            "Adatvédelmi kapcsolattartó: Kiss Judit, adatvédelmi tisztviselő",
+            "E-mail: adatvedelem@alfa.example",
+            "Nemzeti Adatvédelmi és Információszabadság Hatóság (NAIH)",
+            "1055 Budapest, Falk Miksa utca 9-11.",
+            "www.naih.hu",
+            "Az adatok forrása: a(z) Duna Zrt. mint üzleti partnerünk",
+        ):
+            self.assertIn(text, body)
+        self.assertNotIn("noreply@crm.example", body)
+
+    def test_a_bulgarian_notice_names_the_kzld_and_greets_given_name_first(self):
+        company = CompanyFactory(
+            name="Beta EOOD", country="BG", language="bg", registered_seat="гр. София 1000, ул. „Граф Игнатиев“ № 15",
+            registration_number="204567893", tax_number="BG204567893", privacy_contact="Мария Иванова",
+            privacy_email="privacy@beta.example",
+        )  # fmt: skip
+        body = self.notify(company, first_name="Анна", last_name="Ковач").body
+        self.assertTrue(body.startswith("Уважаеми/а Анна Ковач,"))
+        for text in (
+            "Администратор на лични данни:",
+            "Beta EOOD",
+            "гр. София 1000, ул. „Граф Игнатиев“ № 15",
+            "204567893",
+            "Мария Иванова",
+            "privacy@beta.example",
+            "Комисия за защита на личните данни (КЗЛД)",
+            "гр. София 1592, бул. „Проф. Цветан Лазаров“ № 2",
+            "www.cpdp.bg",
+            "Източник на данните: нашият търговски партньор Duna Zrt.",
+        ):
+            self.assertIn(text, body)
+
+    def test_an_english_notice_greets_given_name_first_and_names_the_companys_authority(self):
+        company = CompanyFactory(name="Alfa Kft.", country="HU", language="hu", **HU_CONTROLLER)
+        body = self.notify(company, language="en").body
+        self.assertTrue(body.startswith("Dear Anna Kovács,"))
+        self.assertIn(
+            "Hungarian National Authority for Data Protection and Freedom of Information (NAIH)", body
+        )
+        self.assertIn("Write to: Kiss Judit, adatvédelmi tisztviselő, adatvedelem@alfa.example.", body)
+
+    def test_a_contact_from_the_erp_import_is_told_so(self):
+        company = CompanyFactory(name="Alfa Kft.", country="HU", language="en", **HU_CONTROLLER)
+        body = self.notify(company, erp_id="ERP-C-1").body
+        self.assertIn("Source of the data: our enterprise resource planning (ERP) system", body)
+
+    def test_without_a_privacy_email_people_write_to_the_seat_and_the_admin_is_told(self):
+        details = {**HU_CONTROLLER, "privacy_email": "", "privacy_contact": ""}
+        company = CompanyFactory(name="Alfa Kft.", country="HU", language="en", **details)
+        body = self.notify(company).body
+        self.assertIn("Write to: by post to our registered seat (1138 Budapest, Váci út 141.).", body)
+        self.assertNotIn("noreply@crm.example", body)
+        admin_user = UserFactory(is_staff=True, is_superuser=True)
+        member(company, user=admin_user)
+        self.client.force_login(admin_user)
+        page = self.client.get("/admin/contacts/gdprnotice/")
+        self.assertContains(page, "Privacy notices of Alfa Kft. lack: privacy contact, privacy e-mail.")
