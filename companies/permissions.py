@@ -15,7 +15,7 @@ from functools import wraps
 from django.contrib.auth.models import Permission
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -105,3 +105,25 @@ def member_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def members_with_function(company, code: str) -> QuerySet:
+    """Active members of `company` whose groups there give the function `code` ("app_label.codename"),
+    longest-standing first (the earliest membership in the company).
+
+    Superusers count only through their groups: "who does this job here" is a question about the
+    company's people, not about who could technically do everything.
+    """
+    from companies.models import Membership, User
+
+    app_label, _dot, codename = code.partition(".")
+    holding = Membership.objects.active().filter(
+        company=company,
+        groups__permissions__content_type__app_label=app_label,
+        groups__permissions__codename=codename,
+    )
+    return (
+        User.objects.filter(pk__in=holding.values("user_id"))
+        .annotate(member_since=Min("memberships__pk", filter=Q(memberships__company=company)))
+        .order_by("member_since", "pk")
+    )

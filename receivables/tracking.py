@@ -3,7 +3,7 @@
 import logging
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from receivables.models import DunningLetter, LetterEvent, LetterStatus
@@ -78,36 +78,63 @@ def letter_tracking_record(event) -> bool:
     return True
 
 
+#: The function that makes someone the collection owner when the company names none (see
+#: `collection_owner`), then the weaker one if nobody holds it.
+COLLECTION_FUNCTIONS = ("receivables.run_dunning", "receivables.view_receivables")
+
+
+def collection_owner(company):
+    """Who follows up a company's collection problems (a bounced letter, for one).
+
+    1. The company's `collection_owner`, if set and still an active member of the company;
+    2. else the longest-standing active member whose groups give "Preview and run dunning"
+       (`receivables.run_dunning`);
+    3. else the longest-standing one whose groups give "View receivables";
+    4. else nobody (None).
+    """
+    from companies.models import Membership
+    from companies.permissions import members_with_function
+
+    owner_id = company.collection_owner_id
+    if owner_id and Membership.objects.active().filter(company=company, user_id=owner_id).exists():
+        return company.collection_owner
+    for code in COLLECTION_FUNCTIONS:
+        user = members_with_function(company, code).first()
+        if user is not None:
+            return user
+    return None
+
+
 def _bounce_task(letter_id: int, recipient: str | None, reason: str | None) -> None:
-    """A bounced letter becomes a task for finance staff: fix the address and resend."""
+    """A bounced letter becomes a task for the collection owner: fix the address and resend.
+
+    Written by the system user (no person wrote it) in the company's language (its staff read it).
+    """
     from communications import services
-    from companies.models import User
+    from core.audit import system_user
 
     letter = DunningLetter.objects.select_related("company", "partner").get(pk=letter_id)
-    author = (
-        User.objects.filter(memberships__company=letter.company, is_superuser=True).first()
-        or User.objects.filter(memberships__company=letter.company).first()
-    )
-    if author is None:
-        return
-    finance = (
-        User.objects.filter(
-            memberships__company=letter.company,
-            memberships__groups__permissions__codename="view_receivables",
-            is_active=True,
-        )
-        .distinct()
-        .order_by("pk")
-        .first()
-    )
+    company = letter.company
+    owner = collection_owner(company)
+    if owner is None:
+        logger.warning("Letter %s bounced and %s has nobody who manages receivables", letter_id, company)
+    with translation.override(company.language):
+        subject = _("Dunning letter bounced: %(partner)s") % {"partner": letter.partner.name}
+        description = _(
+            "The level %(level)s letter of %(day)s to %(recipient)s bounced: %(reason)s. "
+            "Correct the e-mail address of the partner's financial contact so that the next letter "
+            "reaches them, or call them about the overdue invoices."
+        ) % {
+            "level": letter.level,
+            "day": letter.slot.strftime("%d.%m.%Y"),
+            "recipient": recipient or "?",
+            "reason": reason or "-",
+        }
     services.task_create(
-        company=letter.company,
-        author=author,
-        subject=_("Dunning letter bounced: %(partner)s") % {"partner": letter.partner.name},
-        description=_(
-            "The letter of %(slot)s to %(recipient)s bounced: %(reason)s. Fix the financial contact."
-        )
-        % {"slot": letter.slot, "recipient": recipient or "?", "reason": reason or "-"},
+        company=company,
+        author=system_user(),
+        subject=subject,
+        description=description,
         partner=letter.partner,
-        assignee=finance,
+        assignee=owner,
     )
