@@ -163,15 +163,58 @@ def _department(company: Company, path: str | None) -> Department | None:
     return parent
 
 
+# The controller and payment details that dunning letters and privacy notices print.
+LEGAL_DETAILS: dict[str, dict[str, str]] = {
+    "alfa": {
+        "registered_seat": "1138 Budapest, Váci út 141.",
+        "registration_number": "01-09-123456",
+        "tax_number": "11234566-2-41",
+        "privacy_contact": "Kiss Judit, adatvédelmi tisztviselő",
+        "privacy_email": "adatvedelem@alfa-kft.example",
+        "bank_name": "OTP Bank Nyrt.",
+        "bank_account": "11773016-01234567-00000008",
+        "payment_contact_name": "Varga Gábor",
+        "payment_contact_phone": "+36 1 234 5678",
+        "payment_contact_email": "penzugy@alfa-kft.example",
+    },
+    "beta": {
+        "registered_seat": "гр. София 1000, ул. „Граф Игнатиев“ № 15",
+        "registration_number": "204567893",
+        "tax_number": "BG204567893",
+        "privacy_contact": "Мария Иванова, длъжностно лице по защита на данните",
+        "privacy_email": "privacy@beta-trade.example",
+        "bank_name": "УниКредит Булбанк АД",
+        "bank_account": "BG80BNBG96611020345678",
+        "payment_contact_name": "Габор Варга",
+        "payment_contact_phone": "+359 2 987 6543",
+        "payment_contact_email": "finance@beta-trade.example",
+    },
+}
+# Who gets the follow-up tasks of bounced dunning letters in each company.
+COLLECTION_OWNERS = {"alfa": "finance", "beta": "finance"}
+
+
 def seed() -> dict[str, Company]:
     companies = {
         "alfa": Company.objects.update_or_create(
             code="alfa",
-            defaults={"name": "Alfa Kereskedelmi Kft.", "country": "HU", "language": "hu", "currency": "HUF"},
+            defaults={
+                "name": "Alfa Kereskedelmi Kft.",
+                "country": "HU",
+                "language": "hu",
+                "currency": "HUF",
+                **LEGAL_DETAILS["alfa"],
+            },
         )[0],
         "beta": Company.objects.update_or_create(
             code="beta",
-            defaults={"name": "Beta Trade EOOD", "country": "BG", "language": "bg", "currency": "BGN"},
+            defaults={
+                "name": "Beta Trade EOOD",
+                "country": "BG",
+                "language": "bg",
+                "currency": "BGN",
+                **LEGAL_DETAILS["beta"],
+            },
         )[0],
     }
     for name, codes in GROUPS.items():
@@ -209,4 +252,7 @@ def seed() -> dict[str, Company]:
             supervisor=User.objects.get(username=boss),
             subordinate=User.objects.get(username=report),
         )
+    for code, username in COLLECTION_OWNERS.items():
+        companies[code].collection_owner = User.objects.get(username=username)
+        companies[code].save(update_fields=["collection_owner"])
     return companies
