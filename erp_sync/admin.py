@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from erp_sync.importer import abandon_dead_runs, format_moment, holder_label, lock_release
@@ -148,6 +150,9 @@ class SyncStateAdmin(admin.ModelAdmin):
 
 @admin.register(PartnerPush)
 class PartnerPushAdmin(admin.ModelAdmin):
+    """Partners handed to the ERP; "Ask the ERP now" runs the approval check at once (the schedule runs
+    it every 10 minutes)."""
+
     list_display = ["partner", "status", "attempts", "created_at", "updated_at"]
     list_filter = ["status"]
     readonly_fields = [
@@ -162,3 +167,24 @@ class PartnerPushAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False  # written by the system only; the admin reads and filters them
+
+    def get_urls(self):
+        check = self.admin_site.admin_view(self.check_approvals_view)
+        return [path("check-approvals/", check, name="erp_sync_partnerpush_check"), *super().get_urls()]
+
+    def check_approvals_view(self, request):
+        from erp_sync.connectors import ConnectorError
+        from erp_sync.push import approvals_check
+
+        if request.method != "POST" or not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            result = approvals_check()
+        except ConnectorError as error:
+            messages.error(request, _("The ERP did not answer: %(error)s") % {"error": error})
+        else:
+            messages.success(
+                request,
+                _("Asked the ERP: %(approved)s approved, %(rejected)s rejected.") % result,
+            )
+        return redirect("admin:erp_sync_partnerpush_changelist")

@@ -12,12 +12,24 @@ plus 200,000 invoices cost no memory and no start-up time; a page is built when 
 Records written later (`put`, `delete`, `simulate_changes`, an approved partner request) are kept
 explicitly and win over the generated ones.
 
-Besides the contract, the simulator answers one control call of its own (same API key):
+Besides the contract, the simulator answers control calls of its own, standing for what people do in
+the ERP. With the API key:
     POST /control/changes?count=1000&seed=1   -> changes `count` records as an ERP user would
                                                  (see ErpData.simulate_changes), answers a summary.
+Without a key (the ERP's own screens; the simulator listens on 127.0.0.1 only):
+    GET  /control/                            -> an HTML page listing the partner requests with
+                                                 "Approve" and "Reject" buttons (the demo's hand-over)
+    GET  /control/requests[?status=pending]   -> the partner requests as JSON (newest first)
+    POST /control/requests/<key>/approve      -> approves; optional "erp_id" (JSON or form field),
+                                                 else the next free P9xxxxx id; the partner then
+                                                 appears in the partner feed
+    POST /control/requests/<key>/reject       -> rejects; "reason" (JSON or form field) required
+A form posted from the HTML page is answered with a redirect back to it; JSON calls get JSON:
+404 unknown request, 409 already decided, 400 no reason.
 """
 
 import argparse
+import html
 import json
 import random
 import threading
@@ -26,7 +38,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 KINDS = ("partners", "products", "orders", "invoices")
 CITIES = [("Budapest", "1138"), ("Szeged", "6720"), ("Debrecen", "4025"), ("Győr", "9027"), ("Pécs", "7621")]
@@ -393,6 +405,51 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
+    def _html(self, status: int, page: str, headers: dict[str, str] | None = None) -> None:
+        payload = page.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _fields(self) -> tuple[dict, bool]:
+        """The posted fields (JSON or an HTML form) and whether they came from the HTML page."""
+        raw = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
+        if self.headers.get("Content-Type", "").startswith("application/x-www-form-urlencoded"):
+            return {name: values[0] for name, values in parse_qs(raw.decode()).items()}, True
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            body = None
+        return (body if isinstance(body, dict) else {}), False
+
+    def _decide(self, key: str, decision: str) -> None:
+        fields, from_page = self._fields()
+        try:
+            if decision == "approve":
+                request = self.server.approve(key, str(fields.get("erp_id") or "").strip() or None)
+                done = f"Approved: {request['partner'].get('name', '')} is {request['erp_id']} in the ERP."
+            else:
+                request = self.server.reject(key, str(fields.get("reason") or "").strip())
+                done = f"Rejected: {request['partner'].get('name', '')}."
+        except KeyError:
+            status, error = 404, "no such request"
+        except ValueError as problem:
+            status, error = (409 if "already" in str(problem) else 400), str(problem)
+        else:
+            if from_page:
+                self._html(303, "", {"Location": "/control/?done=" + quote(done)})
+            else:
+                self._json(200, request)
+            return
+        if from_page:
+            self._html(status, control_page(self.server, error=error))
+        else:
+            self._json(status, {"error": error})
+
     def _authorised(self) -> bool:
         if self.headers.get("X-API-Key") != self.server.api_key:
             self._json(401, {"error": "invalid API key"})
@@ -401,6 +458,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (stdlib name)
         url = urlparse(self.path)
+        if url.path.rstrip("/") == "/control":
+            self._html(200, control_page(self.server, notice=parse_qs(url.query).get("done", [""])[0]))
+            return
+        if url.path.rstrip("/") == "/control/requests":
+            wanted = parse_qs(url.query).get("status", [None])[0]
+            self._json(200, {"items": self.server.list_requests(status=wanted)})
+            return
         if not self._authorised():
             return
         parts = url.path.strip("/").split("/")
@@ -429,6 +493,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 (stdlib name)
         url = urlparse(self.path)
+        parts = url.path.strip("/").split("/")
+        if len(parts) == 4 and parts[:2] == ["control", "requests"] and parts[3] in ("approve", "reject"):
+            self._decide(parts[2], parts[3])
+            return
         if not self._authorised():
             return
         if url.path.rstrip("/") == "/control/changes":
@@ -454,7 +522,10 @@ class Handler(BaseHTTPRequestHandler):
             existing = self.server.data.requests.get(key)
             created = existing is None
             if created:
-                existing = {"key": key, "status": "pending", "erp_id": None, "reason": "", "partner": body}
+                existing = {
+                    "key": key, "status": "pending", "erp_id": None, "reason": "", "partner": body,
+                    "requested_at": iso(now()), "decided_at": None,
+                }  # fmt: skip
                 self.server.data.requests[key] = existing
                 self.server.request_count += 1
         self._json(201 if created else 200, existing)
@@ -468,24 +539,94 @@ class ErpServer(ThreadingHTTPServer):
         self.data = data
         self.api_key = api_key
         self.request_count = 0
+        self.approved_ids = 0
 
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
-    def approve(self, key: str, erp_id: str) -> None:
-        """What an ERP user does: approve a partner request; the partner then appears in the feed."""
-        request = self.data.requests[key]
-        request.update(status="approved", erp_id=erp_id)
-        self.data.put("partners", {**request["partner"], "id": erp_id})
+    def list_requests(self, *, status: str | None = None) -> list[dict]:
+        with self.data.lock:
+            requests = [dict(r) for r in self.data.requests.values() if status in (None, r["status"])]
+        return sorted(requests, key=lambda r: r.get("requested_at") or "", reverse=True)
 
-    def reject(self, key: str, reason: str) -> None:
-        self.data.requests[key].update(status="rejected", reason=reason)
+    def approve(self, key: str, erp_id: str | None = None) -> dict:
+        """What an ERP user does: approve a partner request; the partner then appears in the feed.
+        Without an `erp_id` the next free "P9xxxxx" id is given. KeyError: no such request;
+        ValueError: already decided, or the id is taken."""
+        with self.data.lock:
+            request = self.data.requests[key]
+            if request["status"] != "pending":
+                raise ValueError(f"the request is already {request['status']}")
+            if erp_id is None:
+                self.approved_ids += 1
+                while self.data._get("partners", f"P9{self.approved_ids:05d}") is not None:
+                    self.approved_ids += 1
+                erp_id = f"P9{self.approved_ids:05d}"
+            elif self.data._get("partners", erp_id) is not None:
+                raise ValueError(f"the ERP id {erp_id} is taken")
+            request.update(status="approved", erp_id=erp_id, decided_at=iso(now()))
+            self.data._put("partners", {**request["partner"], "id": erp_id})
+            return dict(request)
+
+    def reject(self, key: str, reason: str) -> dict:
+        with self.data.lock:
+            request = self.data.requests[key]
+            if request["status"] != "pending":
+                raise ValueError(f"the request is already {request['status']}")
+            if not reason:
+                raise ValueError("a reason is required to reject a request")
+            request.update(status="rejected", reason=reason, decided_at=iso(now()))
+            return dict(request)
 
     def stop(self) -> None:
         self.shutdown()
         self.server_close()
+
+
+def control_page(server: ErpServer, *, notice: str = "", error: str = "") -> str:
+    """The ERP's approval screen: pending partner requests with Approve / Reject, then the decided ones."""
+    e = html.escape
+    rows = []
+    for request in server.list_requests():
+        partner = request["partner"]
+        address = next(iter(partner.get("addresses") or []), {})
+        where = " ".join(filter(None, [address.get("postal_code"), address.get("city")]))
+        if request["status"] == "pending":
+            action = f"/control/requests/{e(request['key'])}"
+            decide = (
+                f'<form method="post" action="{action}/approve"><button>Approve</button></form> '
+                f'<form method="post" action="{action}/reject"><label>Reason '
+                f'<input name="reason" required></label> <button>Reject</button></form>'
+            )
+        else:
+            decide = e(request["status"] + (f": {request['erp_id']}" if request["erp_id"] else "")
+                       + (f" ({request['reason']})" if request["reason"] else ""))  # fmt: skip
+        rows.append(
+            f"<tr><td>{e(partner.get('name', ''))}</td><td>{e(partner.get('tax_number', ''))}</td>"
+            f"<td>{e(where)}</td><td>{e(request.get('requested_at') or '')}</td><td>{decide}</td></tr>"
+        )
+    table = (
+        "<table><thead><tr><th>Partner</th><th>Tax number</th><th>Seat</th><th>Requested</th>"
+        "<th>Decision</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        if rows
+        else "<p>No partner requests yet. Close an event as successful for a CRM partner: the CRM sends "
+        "the request, and it appears here.</p>"
+    )
+    messages = (f'<p class="notice">{e(notice)}</p>' if notice else "") + (
+        f'<p class="error" role="alert">{e(error)}</p>' if error else ""
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ERP simulator: partner requests</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font:15px system-ui,sans-serif;margin:2em;max-width:70em}}table{{border-collapse:collapse;width:100%}}
+th,td{{text-align:left;padding:.4em;border-bottom:1px solid #ccc;vertical-align:top}}form{{display:inline}}
+.notice{{background:#e6f4ea;padding:.5em}}.error{{background:#fde8e8;padding:.5em}}</style></head>
+<body><h1>ERP simulator: partner requests</h1>
+<p>Partners the CRM hands over after their first successful event. Approve one and the CRM makes it
+ERP-managed at its next approval check (every 10 minutes, or "Ask the ERP now" in the CRM's admin).</p>
+{messages}{table}<p><a href="/control/">Refresh</a></p></body></html>"""
 
 
 def start_simulator(
