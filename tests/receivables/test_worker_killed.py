@@ -8,6 +8,11 @@ worker. The mail has left, "sent" was never recorded. Then the recovery paths ru
   has ended, and the original task, redelivered hours later, finds nothing to do.
 Either way the sink holds one copy, the repeat is suppressed by the idempotency key, and the row is
 recorded sent once.
+
+Each worker is the real command line (`celery -A crm_project worker -Q <every queue our tasks are
+routed to>`). Waits end on positive signals (the worker's "ready." line, the sink's accept, the row's
+status) under generous deadlines scaled by CHAOS_TIME_FACTOR; a worker that exits before it is ready is
+started again (tests/chaos/worker.py).
 """
 
 import threading
@@ -31,13 +36,21 @@ from receivables.tasks import SENT_EVENT_ID, resend_stuck_letters, send_dunning_
 from tests.chaos.worker import (
     BrokerEnqueue,
     CeleryWorker,
+    EarlyExits,
     clear_broker,
+    log_tail,
     requires_postgres_and_redis,
+    scaled,
+    start_until_ready,
     worker_env,
 )
 from tests.factories import CompanyFactory, PartnerFactory
 
 pytestmark = [requires_postgres_and_redis, pytest.mark.django_db(transaction=True)]
+
+# Deadlines (seconds, scaled by CHAOS_TIME_FACTOR): a fresh command-line worker imports all of Django,
+# which takes seconds on an idle machine and far longer on a loaded one.
+SEND_TIMEOUT = 240
 
 
 class Kind:
@@ -93,44 +106,54 @@ def sink(tmp_path):
 
 @pytest.fixture
 def start_worker(tmp_path, sink):
+    """`start_worker(name, visibility_timeout=...)`: a worker that is ready (started again if it exits
+    before); `start_worker.started[-1]` is the one running."""
     started: list[CeleryWorker] = []
+    early_exits = EarlyExits()
 
-    def start(name: str, *, visibility_timeout: int | None) -> CeleryWorker:
+    def start_one(name: str, visibility_timeout: int | None) -> CeleryWorker:
         worker = CeleryWorker(
             env=worker_env(sink_url=sink.url, visibility_timeout=visibility_timeout),
             log_path=tmp_path / f"{name}.log",
             name=name,
             concurrency=1,
         )
-        started.append(worker)
+        started.append(worker)  # before it can send: the sink's kill finds it
         return worker.start()
 
+    def start(name: str, *, visibility_timeout: int | None) -> CeleryWorker:
+        return start_until_ready(lambda name: start_one(name, visibility_timeout), name, early_exits)
+
+    start.started = started
     yield start
+    if early_exits:  # pytest shows this with the failure, if there is one
+        print(f"{len(early_exits)} workers exited before they were ready:\n{early_exits.report()}")
     for worker in started:
         worker.stop()
     clear_broker()
 
 
-def kill_when_accepted(sink: MailSink, worker_ref: list) -> threading.Event:
-    """SIGKILL the worker right after the sink committed its message, before the answer goes back."""
+def kill_when_accepted(sink: MailSink, started: list[CeleryWorker]) -> threading.Event:
+    """SIGKILL the running worker right after the sink committed its message, before the answer goes
+    back."""
     killed = threading.Event()
 
     def on_accept(message):
         if not killed.is_set():
-            worker_ref[0].kill()
+            started[-1].kill()
             killed.set()
 
     sink.on_accept = on_accept
     return killed
 
 
-def wait_for(predicate, timeout: float, what: str) -> None:
+def wait_for(predicate, timeout: float, what: str, worker: CeleryWorker) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}:\n{log_tail(worker.log_path)}")
 
 
 def assert_sent_once(kind: Kind, row, sink: MailSink) -> None:
@@ -151,30 +174,34 @@ def test_killed_after_the_sink_accepted_is_resent_at_once_on_redelivery_and_deli
     kind, sink, start_worker
 ):
     row = kind.record()
-    worker_ref: list = []
-    killed = kill_when_accepted(sink, worker_ref)
-    worker_ref.append(start_worker("first", visibility_timeout=3))
-    assert killed.wait(90), "the worker never sent"
+    killed = kill_when_accepted(sink, start_worker.started)
+    first = start_worker("first", visibility_timeout=3)
+    wait_for(killed.is_set, scaled(SEND_TIMEOUT), "the first send", first)
     row.refresh_from_db()
     assert row.status == "sending"  # the mail left, "sent" was never recorded
     assert len(sink.store.messages()) == 1
+    first_owner, first_lease_end = kind.task_owner(row), row.lease_until
 
     sink.on_accept = None
-    start_worker("second", visibility_timeout=3)
+    second = start_worker("second", visibility_timeout=3)
     # The same task comes back (visibility timeout) and takes over without waiting for the lease.
-    wait_for(lambda: type(row).objects.get(pk=row.pk).status == "sent", 90, "the redelivered task")
+    wait_for(
+        lambda: type(row).objects.get(pk=row.pk).status == "sent", scaled(SEND_TIMEOUT), "the resend", second
+    )
     assert_sent_once(kind, row, sink)
-    assert timezone.now() < row.created_at + LEASE  # no waiting for the 2-minute lease, let alone 15
+    # The redelivered task itself sent it (not a sweep's new task), while the first attempt's 2-minute
+    # lease still ran: it did not wait for the lease, however long the workers took to start.
+    assert f"[{first_owner}] succeeded" in log_tail(second.log_path, 1000)
+    assert row.sent_at < first_lease_end
 
 
 def test_killed_after_the_sink_accepted_is_recovered_by_the_sweep_and_the_late_redelivery_is_a_no_op(
     kind, sink, start_worker, settings
 ):
     row = kind.record()
-    worker_ref: list = []
-    killed = kill_when_accepted(sink, worker_ref)
-    worker_ref.append(start_worker("first", visibility_timeout=None))  # production: 6 hours
-    assert killed.wait(90), "the worker never sent"
+    killed = kill_when_accepted(sink, start_worker.started)
+    first = start_worker("first", visibility_timeout=None)  # production: 6 hours
+    wait_for(killed.is_set, scaled(SEND_TIMEOUT), "the first send", first)
     row.refresh_from_db()
     original_task = kind.task_owner(row)
     assert row.status == "sending" and original_task
