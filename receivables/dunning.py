@@ -23,13 +23,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template import Context, Template
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from companies.models import Company
-from companies.workdays import WorkCalendar
+from companies.workdays import WorkCalendar, company_day
 from contacts.models import Contact
 from events.models import Event
 from partners.models import Partner
+from receivables import letters
 from receivables.models import DunningLetter, DunningLetterInvoice, DunningPolicy, Invoice, LetterTemplate
 
 PROMISE_TYPE = "promise-to-pay"
@@ -123,7 +123,9 @@ def plan_letters(company: Company, today: date) -> Plan:
             slot = calendar.add_working_days(oldest, policy.first_letter_after)
             if last is not None and slot <= last.slot:
                 slot = today
-            started = slot
+            # The sequence starts with the letter that goes out (today), not with a slot a late or
+            # first-ever run caught up on: a partner's first letter is never a "second reminder".
+            started = today
         if today < slot:
             continue
         level = 1
@@ -187,7 +189,12 @@ def _financial_contacts(partner_ids: list[int]) -> dict[int, list[Contact]]:
 
 
 class LetterRenderer:
-    """Renders letters; each (level, language) template is looked up and compiled once per run."""
+    """Renders letters; each (level, language) template is looked up and compiled once per run.
+
+    A company's own template wins, then a group-wide one (no company), then the default text of
+    `receivables/letters.py`. The blocks (invoice table, payment details, signature) are laid out
+    here in the letter's language, so every template prints them the same way.
+    """
 
     def __init__(self, company: Company):
         self.company = company
@@ -196,63 +203,77 @@ class LetterRenderer:
             for row in LetterTemplate.objects.filter(Q(company=company) | Q(company__isnull=True))
         }
         self.compiled: dict[tuple[int, str], tuple[Template, Template]] = {}
+        self.policy = policy_for(company)
+        self.calendar = WorkCalendar.for_company(company)
 
     def _templates(self, level: int, language: str) -> tuple[Template, Template]:
         key = (level, language)
         if key not in self.compiled:
             row = self.rows.get((self.company.pk, level, language)) or self.rows.get((None, level, language))
-            with translation.override(language):
-                subject, body = (row.subject, row.body) if row else _builtin_template(level)
+            subject, body = (row.subject, row.body) if row else _builtin_template(level, language)
             self.compiled[key] = (Template(subject), Template(body))
         return self.compiled[key]
 
-    def render(self, planned: PlannedLetter) -> tuple[str, str]:
-        subject, body = self._templates(planned.level, planned.language)
+    def deadline(self, on: date) -> date:
+        """The payment deadline a letter dated `on` gives: N working days after it."""
+        return self.calendar.add_working_days(on, self.policy.payment_within)
+
+    def render(self, planned: PlannedLetter, on: date | None = None) -> tuple[str, str]:
+        """Subject and body of the letter dated `on` (default: today in the company's zone)."""
+        on = on or company_day(self.company)
+        language = planned.language
+        subject, body = self._templates(planned.level, language)
+        lines = [
+            letters.LetterLine(
+                number=line.invoice.number,
+                issued_on=line.invoice.issued_on,
+                due_on=line.invoice.due_on,
+                days_overdue=line.days_overdue,
+                open_amount=line.invoice.open_amount,
+                currency=line.invoice.currency,
+            )
+            for line in planned.lines
+        ]
+        deadline = self.deadline(on)
         context = Context(
             {
                 "partner": planned.partner,
                 "company": self.company,
                 "level": planned.level,
+                "letter_date": letters.letter_date(on),
+                "deadline": letters.letter_date(deadline),
+                "payment_within": self.policy.payment_within,
                 "invoices": [
                     {
-                        "number": line.invoice.number,
-                        "issued_on": line.invoice.issued_on,
-                        "due_on": line.invoice.due_on,
-                        "open_amount": line.invoice.open_amount,
-                        "currency": line.invoice.currency,
+                        "number": line.number,
+                        "issued_on": line.issued_on,
+                        "due_on": line.due_on,
+                        "open_amount": line.open_amount,
+                        "currency": line.currency,
                         "days_overdue": line.days_overdue,
+                        "issued": letters.letter_date(line.issued_on),
+                        "due": letters.letter_date(line.due_on),
+                        "amount": letters.amount_text(line.open_amount, line.currency, language),
                     }
-                    for line in planned.lines
+                    for line in lines
                 ],
                 "totals": planned.totals,
+                "total_text": letters.total_text(planned.totals, language, lines),
+                "invoice_table": letters.invoice_table(lines, planned.totals, language),
+                "payment_details": letters.payment_details(
+                    self.company, deadline, [line.number for line in lines], language
+                ),
+                "signature": letters.signature(self.company, language),
             },
             autoescape=False,
         )
-        with translation.override(planned.language):
+        with translation.override(letters.language_of(language)):
             return subject.render(context).strip(), body.render(context)
 
 
-def _builtin_template(level: int) -> tuple[str, str]:
-    subjects = {
-        1: _("Payment reminder from {{ company.name }}"),
-        2: _("Second reminder: overdue invoices at {{ company.name }}"),
-        3: _("Final notice: overdue invoices at {{ company.name }}"),
-    }
-    body = (
-        _("Dear {{ partner.name }},")
-        + "\n\n"
-        + _("According to our records the following invoices are overdue:")
-        + "\n\n{% for i in invoices %}{{ i.number }}  {{ i.issued_on|date:'Y-m-d' }}  "
-        + "{{ i.due_on|date:'Y-m-d' }}  {{ i.open_amount }} {{ i.currency }}  ({{ i.days_overdue }} "
-        + _("days overdue")
-        + ")\n{% endfor %}\n"
-        + _("Total")
-        + ": {% for currency, amount in totals.items %}{{ amount }} {{ currency }}{% if not forloop.last %}, "
-        + "{% endif %}{% endfor %}\n\n"
-        + _("Please pay the amount or let us know if you have already paid.")
-        + "\n\n{{ company.name }}"
-    )
-    return subjects.get(level, subjects[3]), body
+def _builtin_template(level: int, language: str = "en") -> tuple[str, str]:
+    """The default text of a level in a language (receivables/letters.py)."""
+    return letters.default_template(level, language)
 
 
 def dunning_run(company: Company, today: date | None = None) -> dict:
@@ -266,7 +287,7 @@ def dunning_run(company: Company, today: date | None = None) -> dict:
     renderer = LetterRenderer(company)
     created = 0
     for planned in plan.letters:
-        subject, body = renderer.render(planned)
+        subject, body = renderer.render(planned, today)
         try:
             with transaction.atomic():
                 letter = DunningLetter.objects.create(

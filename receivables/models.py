@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -86,6 +87,11 @@ class DunningPolicy(models.Model):
         blank=True,
         help_text=_("Empty: no third letter."),
     )
+    payment_within = models.PositiveSmallIntegerField(
+        _("payment deadline (working days after the letter)"),
+        default=8,
+        help_text=_("The letter asks for payment by this many working days after its date."),
+    )
     is_active = models.BooleanField(_("send letters"), default=True)
 
     class Meta:
@@ -134,8 +140,11 @@ class LetterTemplate(models.Model):
     body = models.TextField(
         _("body"),
         help_text=_(
-            "Django template. Context: partner, company, invoices (number, issued_on, due_on, open_amount, "
-            "currency, days_overdue), totals (currency → amount), level."
+            "Plain-text Django template. Ready-made blocks in the letter's language: {{ invoice_table }} "
+            "(labelled columns and the total per currency), {{ payment_details }} (deadline, bank account, "
+            "reference, contact), {{ signature }}. Also: {{ letter_date }}, {{ deadline }}, {{ total_text }}, "
+            "{{ partner.name }}, {{ company.name }}, {{ level }}, and invoices (number, issued, due, "
+            "days_overdue, amount)."
         ),
     )
 
@@ -153,6 +162,19 @@ class LetterTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company or _('default')} · {self.level} · {self.language}"
+
+    def clean(self) -> None:
+        """A template that does not compile is refused next to its field, not at the next run."""
+        from django.template import Template, TemplateSyntaxError
+
+        errors = {}
+        for name in ("subject", "body"):
+            try:
+                Template(getattr(self, name) or "")
+            except TemplateSyntaxError as error:
+                errors[name] = _("This template has an error: %(error)s") % {"error": error}
+        if errors:
+            raise ValidationError(errors)
 
 
 class LetterStatus(models.TextChoices):
