@@ -1,4 +1,4 @@
-"""Writes on threads, communications and tasks: numbering, mentions, notifications, attachments."""
+"""Writes on threads, communications and tasks: numbering, mentions, shares, notifications, attachments."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,23 +9,63 @@ from communications.attachments import attachments_add
 from communications.models import Communication, Direction, Task, TaskStatus, Thread
 from communications.notifications import notify
 from communications.numbering import next_number
-from companies.models import Company, User
+from companies.models import Company, ShareReason, User
+from companies.sharing import share_grant_many
 
 PREFIXES = {Direction.INCOMING: "IN", Direction.OUTGOING: "OUT"}
 TASK_PREFIX = "T"
 
 
-def _notify_assignee(item, *, company: Company, actor: User, previous_assignee_id: int | None) -> None:
-    if item.assignee_id and item.assignee_id != previous_assignee_id and item.assignee_id != actor.pk:
+def _reach(item, *, company: Company, actor: User, assigned: set[int], mentioned: set[int]) -> None:
+    """Everyone one save reaches (a new assignee, people and departments newly mentioned):
+
+    1. the item is shared with each of them, so the notification's link opens (reason: assignment,
+       else mention);
+    2. each gets one notification (and at most one e-mail) naming every reason, never one per reason.
+    """
+    assigned = assigned - {actor.pk}
+    mentioned = mentioned - {actor.pk}
+    if assigned:
+        share_grant_many(obj=item, user_ids=assigned, actor=actor, reason=ShareReason.ASSIGNMENT)
+    if mentioned - assigned:
+        share_grant_many(obj=item, user_ids=mentioned - assigned, actor=actor, reason=ShareReason.MENTION)
+    groups = (
+        (
+            assigned & mentioned,
+            "assign",
+            gettext_noop("%(actor)s assigned %(item)s to you and mentioned you"),
+        ),
+        (assigned - mentioned, "assign", gettext_noop("%(actor)s assigned %(item)s to you")),
+        (mentioned - assigned, "mention", gettext_noop("%(actor)s mentioned you in %(item)s")),
+    )
+    for recipients, verb, message in groups:
         notify(
-            recipient_ids={item.assignee_id},
+            recipient_ids=recipients,
             company=company,
             actor=actor,
-            verb="assign",
-            message=gettext_noop("%(actor)s assigned %(item)s to you"),
+            verb=verb,
+            message=message,
             params={"actor": actor, "item": item},
             url=item.get_absolute_url(),
         )
+
+
+def _newly_assigned(item, previous_assignee_id: int | None) -> set[int]:
+    if item.assignee_id and item.assignee_id != previous_assignee_id:
+        return {item.assignee_id}
+    return set()
+
+
+def _mentions_sync(item, *, company: Company, actor: User, old_text: str) -> set[int]:
+    """Store the item's mentions; the people newly reached, notified by the caller."""
+    return mentions.mentions_sync(
+        source=item,
+        company=company,
+        old_text=old_text,
+        new_text=item.description,
+        actor=actor,
+        notify_now=False,
+    )
 
 
 def _stored(item, *fields: str) -> dict:
@@ -42,7 +82,8 @@ def thread_create(
     )
     if orders:
         thread.orders.set(orders)
-    mentions.mentions_sync(source=thread, company=company, old_text="", new_text=description, actor=owner)
+    reached = _mentions_sync(thread, company=company, actor=owner, old_text="")
+    _reach(thread, company=company, actor=owner, assigned=set(), mentioned=reached)
     return thread
 
 
@@ -54,9 +95,8 @@ def thread_update(*, thread: Thread, actor: User, orders=None, **fields) -> Thre
     thread.save()
     if orders is not None:
         thread.orders.set(orders)
-    mentions.mentions_sync(
-        source=thread, company=thread.company, old_text=old_text, new_text=thread.description, actor=actor
-    )
+    reached = _mentions_sync(thread, company=thread.company, actor=actor, old_text=old_text)
+    _reach(thread, company=thread.company, actor=actor, assigned=set(), mentioned=reached)
     return thread
 
 
@@ -104,9 +144,13 @@ def communication_create(
         **counterparty,
         **fields,
     )
-    _notify_assignee(communication, company=company, actor=author, previous_assignee_id=None)
-    mentions.mentions_sync(
-        source=communication, company=company, old_text="", new_text=description, actor=author
+    reached = _mentions_sync(communication, company=company, actor=author, old_text="")
+    _reach(
+        communication,
+        company=company,
+        actor=author,
+        assigned=_newly_assigned(communication, None),
+        mentioned=reached,
     )
     attachments_add(thread=thread, communication=communication, files=files, user=author)
     return communication
@@ -122,13 +166,13 @@ def _item_update(item, *, actor: User, files, fields: dict, before_save=None):
     if before_save:
         before_save(item)
     item.save()
-    _notify_assignee(item, company=item.company, actor=actor, previous_assignee_id=stored["assignee_id"])
-    mentions.mentions_sync(
-        source=item,
+    reached = _mentions_sync(item, company=item.company, actor=actor, old_text=stored["description"])
+    _reach(
+        item,
         company=item.company,
-        old_text=stored["description"],
-        new_text=item.description,
         actor=actor,
+        assigned=_newly_assigned(item, stored["assignee_id"]),
+        mentioned=reached,
     )
     attachments_add(thread=item.thread, files=files, user=actor, **{type(item).__name__.lower(): item})
     return item
@@ -167,8 +211,8 @@ def task_create(
         **counterparty,
         **fields,
     )
-    _notify_assignee(task, company=company, actor=author, previous_assignee_id=None)
-    mentions.mentions_sync(source=task, company=company, old_text="", new_text=description, actor=author)
+    reached = _mentions_sync(task, company=company, actor=author, old_text="")
+    _reach(task, company=company, actor=author, assigned=_newly_assigned(task, None), mentioned=reached)
     attachments_add(thread=thread, task=task, files=files, user=author)
     return task
 

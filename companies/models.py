@@ -1,10 +1,13 @@
+from datetime import timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
@@ -313,3 +316,77 @@ class CalendarDay(models.Model):
     def __str__(self) -> str:
         kind = _("working day") if self.is_working_day else _("day off")
         return f"{self.date} {kind}"
+
+
+class ShareReason(models.TextChoices):
+    MANUAL = "manual", _("Shared by hand")
+    MENTION = "mention", _("Mentioned")
+    ASSIGNMENT = "assignment", _("Assigned")
+
+
+class ShareQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Shares that count now: without an end, or ending later (expired ones stop without a job)."""
+        return self.filter(Q(until__isnull=True) | Q(until__gt=now or timezone.now()))
+
+    def of(self, obj):
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+class Share(models.Model):
+    """One company record shared with one colleague, who then sees it like its owner's supervisor.
+
+    Made by a mention or an assignment (so the notification's link opens) or by hand ("Share with a
+    colleague", optionally until a moment for holiday cover). The visibility helper reads the
+    active ones (`until` empty or later than now). See companies/sharing.py for the writes.
+    """
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="+", verbose_name=_("company")
+    )
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("kind")
+    )
+    object_id = models.PositiveBigIntegerField(_("record"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="shares", verbose_name=_("shared with")
+    )
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("shared by")
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=ShareReason.choices)
+    until = models.DateTimeField(
+        _("shared until"), null=True, blank=True, help_text=_("Empty: until revoked.")
+    )
+    created_at = models.DateTimeField(_("shared at"), auto_now_add=True)
+
+    objects = ShareQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "user"], name="share_unique_user"),
+        ]
+        # The visibility helper's subquery: this user's shares of one kind in one company.
+        indexes = [
+            models.Index(
+                fields=["user", "company", "content_type"],
+                include=["object_id", "until"],
+                name="share_viewer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ← {self.content_type.model} {self.object_id}"
+
+    @property
+    def content_object(self):
+        return self.content_type.get_object_for_this_type(pk=self.object_id)
+
+    @property
+    def last_day(self):
+        """The last day the share counts, in the active time zone (`until` is the moment it ends)."""
+        if self.until is None:
+            return None
+        return timezone.localtime(self.until - timedelta(microseconds=1)).date()

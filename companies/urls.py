@@ -1,6 +1,6 @@
 from django.urls import path
 
-from companies import views
+from companies import views, views_sharing
 
 app_name = "companies"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("org/people/<id:pk>/supervisors/add/", views.supervisor_add, name="supervisor_add"),
     path("org/supervisors/<id:pk>/delete/", views.supervisor_edge_delete, name="edge_delete"),
     path("org/departments/<id:pk>/", views.department_detail, name="department"),
+    path("shares/<slug:kind>/<id:pk>/", views_sharing.share_manage, name="share"),
+    path("shares/<id:pk>/revoke/", views_sharing.share_revoke_view, name="share_revoke"),
 ]

@@ -3,8 +3,9 @@
 A user sees, inside one company:
 1. records they own,
 2. records owned by anyone they supervise, at any depth,
-3. records explicitly shared with them (a django-guardian per-object
-   "view_<model>" grant, e.g. a colleague covering a holiday),
+3. records shared with them (a `companies.models.Share`: made by a mention or
+   an assignment, or by hand, e.g. a colleague covering a holiday, optionally
+   until a moment; an expired share stops counting at once, without a job),
 4. every record of the company when their groups there hold
    ``companies.view_all_company_data`` (finance, management).
 
@@ -18,13 +19,11 @@ from functools import cached_property
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
-from guardian.models import UserObjectPermission
 
 from companies.access import access_of
 from companies.hierarchy import subordinate_ids
-from companies.models import Company, Membership, User
+from companies.models import Company, Membership, Share, User
 
 SEE_ALL = "companies.view_all_company_data"
 
@@ -77,16 +76,15 @@ class Viewer:
 
 
 def granted_pks(viewer: Viewer, model: type[models.Model]):
-    """Subquery of primary keys of `model` shared with the viewer by a per-object grant."""
-    content_type = ContentType.objects.get_for_model(model)
+    """Subquery of primary keys of `model` shared with the viewer in their company, shares in force now."""
     return (
-        UserObjectPermission.objects.filter(
+        Share.objects.active()
+        .filter(
             user_id=viewer.user.pk,
-            content_type=content_type,
-            permission__codename=f"view_{model._meta.model_name}",
+            company_id=viewer.company.pk,
+            content_type=ContentType.objects.get_for_model(model),
         )
-        .annotate(granted_pk=Cast("object_pk", models.BigIntegerField()))
-        .values("granted_pk")
+        .values("object_id")
     )
 
 

@@ -183,6 +183,9 @@ class PartnerAccount(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return f"{self.partner} ({self.company})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("partners:detail", args=[self.partner_id])
+
 
 class Turnover(models.Model):
     """What a partner bought from (or sold to) one company in one period; ERP-filled or typed in."""

@@ -136,12 +136,25 @@ def _letter(company, b_user):
     return {"pk": letter.pk}
 
 
+def _share_partner(company, b_user):
+    return {"kind": "partner", "pk": PartnerAccountFactory(company=company, owner=b_user).pk}
+
+
+def _share(company, b_user):
+    from companies.sharing import share_grant
+
+    account = PartnerAccountFactory(company=company, owner=b_user)
+    return {"pk": share_grant(obj=account, user=member(company), actor=b_user).pk}
+
+
 # url name -> (factory returning kwargs for company B's object, HTTP method)
 OBJECT_URLS: dict[str, tuple[Callable, str]] = {
     "companies:person": (_person, "get"),
     "companies:supervisor_add": (_person, "post"),
     "companies:edge_delete": (_edge, "get"),
     "companies:department": (_department, "get"),
+    "companies:share": (_share_partner, "get"),
+    "companies:share_revoke": (_share, "get"),
     "partners:detail": (_partner, "get"),
     "partners:edit": (_partner, "get"),
     "partners:records": (_partner, "get"),

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import Permission
 from django.test import TestCase
-from guardian.shortcuts import assign_perm
 
+from companies.sharing import share_grant
 from companies.visibility import Viewer
 from partners.models import PartnerAccount
 from tests.factories import CompanyFactory, PartnerAccountFactory, PartnerFactory, member, supervise
@@ -42,11 +42,12 @@ class VisibilityHelperTests(TestCase):
         self.assertEqual(self.visible(self.colleague), {self.colleague_account.pk})
 
     def test_per_object_grant_shares_one_record(self):
-        assign_perm("partners.view_partneraccount", self.colleague, self.worker_account)
+        share_grant(obj=self.worker_account, user=self.colleague, actor=self.worker)
         self.assertEqual(self.visible(self.colleague), {self.colleague_account.pk, self.worker_account.pk})
 
     def test_grant_on_a_record_of_another_company_does_not_leak(self):
-        assign_perm("partners.view_partneraccount", self.colleague, self.foreign_account)
+        member(self.other, user=self.colleague)
+        share_grant(obj=self.foreign_account, user=self.colleague, actor=self.boss)
         self.assertNotIn(self.foreign_account.pk, self.visible(self.colleague))
 
     def test_see_all_function_shows_the_whole_company_only(self):
