@@ -73,7 +73,7 @@ def test_reminder_pops_up_without_reload(live_server, page: Page):
     deliver_due_reminders()
 
     popup = page.locator(".reminder-popup")
-    expect(popup).to_contain_text("Call about the delivery date", timeout=12_000)
+    expect(popup).to_contain_text("Call about the delivery date", timeout=30_000)  # polled every 5 s
     assert page.evaluate("window.__notReloaded") is True
     popup.get_by_role("button", name="Dismiss").click()
     expect(page.locator(".reminder-popup")).to_have_count(0)

@@ -45,7 +45,7 @@ def test_mention_reaches_a_colleague_in_another_browser_without_reload(
     assert Mention.objects.get().target == reader
     assert Notification.objects.filter(recipient=reader, verb="mention").count() == 1
 
-    expect(other.locator(".bell-count")).to_have_attribute("data-count", "1", timeout=12_000)
+    expect(other.locator(".bell-count")).to_have_attribute("data-count", "1", timeout=30_000)
     assert other.evaluate("window.__notReloaded") is True
     other.locator("#bell summary").click()
     other.locator(".bell-item").first.click()

@@ -77,7 +77,7 @@ def test_another_process_counts_what_the_sink_stored(sink):
     counted = subprocess.run(
         [sys.executable, "-c", "import sys; from core.mailsink import SinkStore; "
          "s = SinkStore(sys.argv[1]); print(len(s.messages()), s.suppressed)", str(sink.store.path)],
-        capture_output=True, text=True, check=True, timeout=30,
+        capture_output=True, text=True, check=True, timeout=120,
     )  # fmt: skip
     assert counted.stdout.split() == ["1", "1"]
 
