@@ -57,10 +57,10 @@ def _snapshot(share: Share) -> dict:
     return {"reason": share.reason, "until": _shown_until(share)}
 
 
-def _member_ids(company: Company, user_ids: Iterable[int]) -> set[int]:
+def _member_ids(company_id: int, user_ids: Iterable[int]) -> set[int]:
     return set(
         Membership.objects.active()
-        .filter(company=company, user_id__in=user_ids)
+        .filter(company_id=company_id, user_id__in=user_ids)
         .values_list("user_id", flat=True)
     )
 
@@ -79,9 +79,14 @@ def share_grant(
     By hand, the end is set as chosen (a later or earlier day, or none); a mention or an assignment
     only ever lengthens a share (a holiday cover that ends Friday stays open once they are mentioned).
     """
-    if not _member_ids(obj.company, [user.pk]):
-        raise ValueError(f"{user} is not an active member of {obj.company}.")
-    content_type = ContentType.objects.get_for_model(obj)
+    if not _member_ids(obj.company_id, [user.pk]):
+        raise ValueError(f"{user} is not an active member of the record's company.")
+    return _grant(obj, user, ContentType.objects.get_for_model(obj), actor=actor, until=until, reason=reason)
+
+
+def _grant(
+    obj: models.Model, user: User, content_type: ContentType, *, actor: User | None, until, reason: str
+) -> Share:
     share = (
         Share.objects.select_for_update()
         .select_related("user", "content_type")
@@ -114,11 +119,13 @@ def share_grant(
     return share
 
 
+@transaction.atomic
 def share_grant_many(*, obj: models.Model, user_ids: Iterable[int], actor: User | None, reason: str) -> None:
-    """The automatic shares of a mention or an assignment: everyone reached except the actor."""
-    wanted = _member_ids(obj.company, set(user_ids) - {getattr(actor, "pk", None)})
+    """The automatic shares of a mention or an assignment: every active member reached but the actor."""
+    wanted = _member_ids(obj.company_id, set(user_ids) - {getattr(actor, "pk", None)})
+    content_type = ContentType.objects.get_for_model(obj)
     for user in User.objects.filter(pk__in=wanted).order_by("pk"):
-        share_grant(obj=obj, user=user, actor=actor, reason=reason)
+        _grant(obj, user, content_type, actor=actor, until=None, reason=reason)
 
 
 @transaction.atomic
@@ -181,10 +188,12 @@ class ShareForm(forms.Form):
             .exclude(pk__in=[viewer.user.pk, owner_id or 0])
             .order_by("last_name", "first_name", "username")
         )
+        self.today = timezone.localdate(timezone.now(), self.company.zone)
+        self.fields["until"].widget.attrs["min"] = self.today.isoformat()  # the browser's date picker
 
     def clean_until(self):
         day = self.cleaned_data.get("until")
-        if day is not None and day < timezone.localdate(timezone.now(), self.company.zone):
+        if day is not None and day < self.today:
             raise forms.ValidationError(_("The last day cannot be in the past."))
         return day
 

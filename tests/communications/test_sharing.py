@@ -1,13 +1,23 @@
 """Issue 15: a mention or an assignment shares the item, so the notification's link opens; one
 notification per person per save."""
 
+import datetime as dt
+
+import time_machine
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.test import TestCase, override_settings
 
 from communications.models import Notification
-from communications.services import communication_copy_to_task, communication_update, task_update
+from communications.services import (
+    communication_copy_to_task,
+    communication_update,
+    task_update,
+    thread_update,
+)
 from companies.models import Share, ShareReason
+from companies.sharing import share_grant
 from tests.communications import factories
 from tests.communications.test_items import ALL
 from tests.factories import CompanyFactory, DepartmentFactory, member, supervise
@@ -113,6 +123,23 @@ class SharingByMentionAndAssignmentTests(TestCase):
         )
         self.assertEqual(entry.actor, self.boss)
 
+    def test_a_mention_keeps_open_a_holiday_cover_that_would_end_but_never_shortens_one(self):
+        budapest = dt.timezone(dt.timedelta(hours=2))
+        with time_machine.travel(dt.datetime(2026, 7, 10, 9, 0, tzinfo=budapest), tick=False):
+            thread = factories.thread(self.company, self.author, subject="Renewal")
+            cover = share_grant(
+                obj=thread,
+                user=self.seller,
+                actor=self.author,
+                until=dt.datetime(2026, 7, 18, tzinfo=budapest),
+            )
+            thread_update(thread=thread, actor=self.author, description=f"@[Sara](user:{self.seller.pk})")
+            cover.refresh_from_db()
+            self.assertIsNone(cover.until)  # mentioned: the link in the bell must keep opening
+            self.assertEqual(Notification.objects.filter(recipient=self.seller).count(), 1)
+        with time_machine.travel(dt.datetime(2026, 8, 1, 9, 0, tzinfo=budapest), tick=False):
+            self.assertEqual(self.opens(self.seller, thread.get_absolute_url()), 200)
+
 
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
 class OneNotificationPerPersonPerSaveTests(TestCase):
@@ -127,8 +154,6 @@ class OneNotificationPerPersonPerSaveTests(TestCase):
         cls.other.memberships.update(department=cls.sales)
 
     def test_assigned_mentioned_and_reached_by_department_is_one_bell_item_then_one_more_for_the_copy(self):
-        from django.core import mail
-
         description = f"@[Anna](user:{self.anna.pk}) and @[Sales](department:{self.sales.pk})"
         with self.captureOnCommitCallbacks(execute=True):
             item = factories.communication(
