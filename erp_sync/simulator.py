@@ -593,6 +593,8 @@ def control_page(server: ErpServer, *, notice: str = "", error: str = "") -> str
         partner = request["partner"]
         address = next(iter(partner.get("addresses") or []), {})
         where = " ".join(filter(None, [address.get("postal_code"), address.get("city")]))
+        requested = request.get("requested_at")
+        when = parse_time(requested).strftime("%Y-%m-%d %H:%M:%S UTC") if requested else ""
         if request["status"] == "pending":
             action = f"/control/requests/{e(request['key'])}"
             decide = (
@@ -605,7 +607,7 @@ def control_page(server: ErpServer, *, notice: str = "", error: str = "") -> str
                        + (f" ({request['reason']})" if request["reason"] else ""))  # fmt: skip
         rows.append(
             f"<tr><td>{e(partner.get('name', ''))}</td><td>{e(partner.get('tax_number', ''))}</td>"
-            f"<td>{e(where)}</td><td>{e(request.get('requested_at') or '')}</td><td>{decide}</td></tr>"
+            f"<td>{e(where)}</td><td>{e(when)}</td><td>{decide}</td></tr>"
         )
     table = (
         "<table><thead><tr><th>Partner</th><th>Tax number</th><th>Seat</th><th>Requested</th>"
@@ -625,7 +627,7 @@ th,td{{text-align:left;padding:.4em;border-bottom:1px solid #ccc;vertical-align:
 .notice{{background:#e6f4ea;padding:.5em}}.error{{background:#fde8e8;padding:.5em}}</style></head>
 <body><h1>ERP simulator: partner requests</h1>
 <p>Partners the CRM hands over after their first successful event. Approve one and the CRM makes it
-ERP-managed at its next approval check (every 10 minutes, or "Ask the ERP now" in the CRM's admin).</p>
+ERP-managed at its next approval check (every 10 minutes, or "Ask the ERP about approvals now" in the CRM's admin, Partner pushes to the ERP).</p>
 {messages}{table}<p><a href="/control/">Refresh</a></p></body></html>"""
 
 
