@@ -88,7 +88,12 @@ class ThreadForm(TypedMentionsMixin, CounterpartyFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.mention_company, self.ambiguous_mentions = viewer.company, []
         self.setup_counterparty(viewer)
-        self.fields["orders"].queryset = Order.objects.visible_to(viewer).select_related("partner")
+        orders = Q(pk__in=Order.objects.visible_to(viewer).values("pk"))
+        if self.instance.pk:
+            # Orders already linked stay choices even when their partner is a colleague's: saving
+            # the thread unchanged must not unlink them (the same rule as the partner above).
+            orders |= Q(pk__in=self.instance.orders.values("pk"))
+        self.fields["orders"].queryset = Order.objects.filter(orders).select_related("partner")
         self.fields["orders"].required = False
 
     def clean(self):

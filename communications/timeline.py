@@ -14,6 +14,7 @@ from django.db.models import CharField, DateTimeField, F, Value
 from django.db.models.functions import Cast
 
 from communications.models import Communication, Task, Thread
+from companies.visibility import Viewer
 from events.models import Event
 from orders.models import Order
 
@@ -26,7 +27,7 @@ class Item:
     obj: object = None
 
 
-def _keys(thread: Thread):
+def _keys(thread: Thread, viewer: Viewer | None):
     def rows(queryset, kind: str, when):
         # No per-part ORDER BY (models have default orderings): SQLite refuses it inside a UNION.
         return (
@@ -35,17 +36,29 @@ def _keys(thread: Thread):
             .values_list("item_kind", "pk", "item_when")
         )
 
+    # Linked orders follow their partner's account: the reader sees those they may open.
+    orders = Order.objects.visible_to(viewer) if viewer is not None else Order.objects.all()
     return rows(Communication.objects.filter(thread=thread), "communication", F("created_at")).union(
         rows(Task.objects.filter(thread=thread), "task", F("created_at")),
         rows(Event.objects.filter(thread=thread), "event", F("starts_at")),
-        rows(Order.objects.filter(threads=thread), "order", Cast("ordered_on", DateTimeField())),
+        rows(orders.filter(threads=thread), "order", Cast("ordered_on", DateTimeField())),
         all=True,
     )
 
 
 class TimelinePage:
-    def __init__(self, thread: Thread, page_number, *, per_page: int = 50, newest_first: bool = False):
-        keys = _keys(thread).order_by("-item_when" if newest_first else "item_when", "item_kind", "pk")
+    def __init__(
+        self,
+        thread: Thread,
+        page_number,
+        *,
+        per_page: int = 50,
+        newest_first: bool = False,
+        viewer: Viewer | None = None,
+    ):
+        keys = _keys(thread, viewer).order_by(
+            "-item_when" if newest_first else "item_when", "item_kind", "pk"
+        )
         self.page = Paginator(keys, per_page).get_page(page_number)
         rows = list(self.page.object_list)
         items = [Item(kind=kind, pk=pk, when=when) for kind, pk, when in rows]

@@ -98,7 +98,9 @@ def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _get_visible(request, Thread, pk, "partner", "owner")
     newest_first = request.GET.get("order") == "newest"
-    timeline = TimelinePage(thread, request.GET.get("page"), newest_first=newest_first)
+    timeline = TimelinePage(
+        thread, request.GET.get("page"), newest_first=newest_first, viewer=Viewer.for_request(request)
+    )
     attachments = thread.attachments.select_related("communication", "task").order_by("uploaded_at", "pk")
     return render(
         request,

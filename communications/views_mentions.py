@@ -65,7 +65,7 @@ def mention_search(request: HttpRequest) -> JsonResponse:
     results += [
         _result("product", p.pk, f"{p.code} {p.name}", "", "#") for p in products.order_by("code")[:3]
     ]
-    orders = Order.objects.filter(company=company, number__icontains=query).select_related("partner")
+    orders = Order.objects.visible_to(viewer).filter(number__icontains=query).select_related("partner")
     results += [
         _result(
             "order", o.pk, o.number, f"{o.get_kind_display()} · {o.partner.name if o.partner else ''}", "#"

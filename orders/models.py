@@ -5,9 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from companies.visibility import CompanyOwnedQuerySet
 from core.choices import ChoiceLabels
-from partners.models import Partner
+from partners.models import Partner, PartnerLinkedQuerySet
 
 
 class Product(models.Model):
@@ -42,13 +41,9 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class OrderQuerySet(CompanyOwnedQuerySet):
-    """Orders are company data without an owner: any member of the company sees them."""
-
-    def visible_to(self, viewer):
-        if viewer.membership is None:
-            return self.none()
-        return self.filter(company_id=viewer.company.pk)
+class OrderQuerySet(PartnerLinkedQuerySet):
+    """An order follows its partner's account: whoever sees the account sees its orders (an order
+    without a partner, e.g. production, is visible to every member of the company)."""
 
 
 class Order(ChoiceLabels, models.Model):

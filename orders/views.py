@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from communications.mentions import mentioned_in
+from communications.models import Thread
 from companies.permissions import member_required
 from companies.visibility import Viewer
 from orders.models import Order, Product
@@ -10,6 +11,7 @@ from orders.models import Order, Product
 
 @member_required
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An order of a partner the viewer sees (a colleague's partner's order is a 404)."""
     viewer = Viewer.for_request(request)
     order = Order.objects.visible_to(viewer).select_related("partner").filter(pk=pk).first()
     if order is None:
@@ -20,7 +22,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "order": order,
             "lines": order.lines.select_related("product"),
-            "threads": order.threads.filter(company=request.company),
+            "threads": Thread.objects.visible_to(viewer).filter(orders=order).order_by("-created_at", "-pk"),
             "mentioned_in": mentioned_in(order, viewer),
         },
     )

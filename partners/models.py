@@ -146,6 +146,25 @@ class PartnerAccountQuerySet(CompanyOwnedQuerySet):
     owner_fields = ("owner",)
 
 
+class PartnerLinkedQuerySet(CompanyOwnedQuerySet):
+    """Company records that hang off a partner account (orders, invoices, dunning letters).
+
+    They follow the account: a viewer sees a row when they see the row's partner account in the
+    active company (owner, supervisor at any depth, a share), or every row of the company
+    with `companies.view_all_company_data`. A row without a partner (a production order) is the
+    company's own business and every member sees it.
+    """
+
+    def visible_to(self, viewer):
+        if viewer.membership is None:
+            return self.none()
+        queryset = self.filter(company_id=viewer.company.pk)
+        if viewer.sees_all:
+            return queryset
+        accounts = PartnerAccount.objects.visible_to(viewer).values("partner_id")
+        return queryset.filter(Q(partner_id__in=accounts) | Q(partner__isnull=True))
+
+
 class PartnerAccount(ChoiceLabels, models.Model):
     """One company's private data about a shared partner."""
 

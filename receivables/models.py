@@ -10,18 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
-from companies.visibility import CompanyOwnedQuerySet
 from core.choices import ChoiceLabels
-from partners.models import Partner
+from partners.models import Partner, PartnerLinkedQuerySet
 
 
-class CompanyWideQuerySet(CompanyOwnedQuerySet):
-    """Receivables are company data without an owner: members who may view them see the company's."""
-
-    def visible_to(self, viewer):
-        if viewer.membership is None:
-            return self.none()
-        return self.filter(company_id=viewer.company.pk)
+class CompanyWideQuerySet(PartnerLinkedQuerySet):
+    """Invoices and letters follow the partner's account: finance (who see all company data) see the
+    company's; anyone else who may view receivables sees those of the partners they see."""
 
 
 class Invoice(models.Model):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from companies.permissions import function_required, has_function
 from companies.visibility import Viewer
 from events.models import Event
-from partners.models import PartnerAccount
+from partners.models import Partner, PartnerAccount
 from receivables.dunning import dunning_run, plan_letters
 from receivables.filters import LetterFilter
 from receivables.models import DunningLetter, Invoice
@@ -51,13 +51,23 @@ def chart(buckets: list[tuple[str, Decimal]]) -> list[dict]:
     ]
 
 
+def _partners_seen(viewer: Viewer, partners: list[Partner]) -> set[int]:
+    """Ids of those of `partners` the viewer sees (the plan is the company's; the desk shows the viewer's)."""
+    ids = {partner.pk for partner in partners}
+    if viewer.sees_all or not ids:
+        return ids
+    return set(Partner.objects.visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 @function_required("receivables.view_receivables")
 def desk(request: HttpRequest) -> HttpResponse:
     """The collection desk: ageing per currency, the partners without a financial contact, recent letters."""
     today = timezone.localdate()
-    open_invoices = Invoice.objects.filter(company=request.company, open_amount__gt=0)
+    viewer = Viewer.for_request(request)
+    open_invoices = Invoice.objects.visible_to(viewer).filter(open_amount__gt=0)
     buckets = ageing(open_invoices.values_list("due_on", "currency", "open_amount"), today)
     plan = plan_letters(request.company, today)
+    shown = _partners_seen(viewer, [letter.partner for letter in plan.without_contact] + plan.paused)
     by_partner = (
         open_invoices.filter(due_on__lt=today)
         .values("partner_id", "partner__name", "currency")
@@ -70,10 +80,10 @@ def desk(request: HttpRequest) -> HttpResponse:
         {
             "charts": {currency: chart(rows) for currency, rows in buckets.items()},
             "buckets": buckets,
-            "without_contact": plan.without_contact,
-            "paused": plan.paused,
+            "without_contact": [letter for letter in plan.without_contact if letter.partner.pk in shown],
+            "paused": [partner for partner in plan.paused if partner.pk in shown],
             "by_partner": by_partner,
-            "recent": DunningLetter.objects.filter(company=request.company).select_related("partner")[:10],
+            "recent": DunningLetter.objects.visible_to(viewer).select_related("partner")[:10],
             "can_run": has_function(request, "receivables.run_dunning"),
             "can_add_contact": has_function(request, "contacts.add_contact"),
         },
@@ -110,21 +120,21 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("receivables.view_receivables")
 def partner_receivables(request: HttpRequest, pk: int) -> HttpResponse:
+    """One partner's open invoices, letters and collection events: a partner the viewer sees, and
+    of its events those the viewer sees (finance, who see all company data, see everything)."""
+    viewer = Viewer.for_request(request)
     account = (
-        PartnerAccount.objects.filter(company=request.company, partner_id=pk)
-        .select_related("partner")
-        .first()
+        PartnerAccount.objects.visible_to(viewer).filter(partner_id=pk).select_related("partner").first()
     )
     if account is None:
         raise Http404(_("No such partner in this company."))
     today = timezone.localdate()
-    invoices = list(Invoice.objects.filter(company=request.company, partner_id=pk, open_amount__gt=0))
+    invoices = list(Invoice.objects.visible_to(viewer).filter(partner_id=pk, open_amount__gt=0))
     for invoice in invoices:
         invoice.days_overdue = max((today - invoice.due_on).days, 0)
     activities = (
-        Event.objects.filter(
-            company=request.company, partner_id=pk, type__code__in=["collection-call", "promise-to-pay"]
-        )
+        Event.objects.visible_to(viewer)
+        .filter(partner_id=pk, type__code__in=["collection-call", "promise-to-pay"])
         .select_related("type", "owner")
         .order_by("-starts_at")[:50]
     )
@@ -134,9 +144,7 @@ def partner_receivables(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "partner": account.partner,
             "invoices": invoices,
-            "letters": DunningLetter.objects.filter(company=request.company, partner_id=pk).order_by("-slot")[
-                :50
-            ],
+            "letters": DunningLetter.objects.visible_to(viewer).filter(partner_id=pk).order_by("-slot")[:50],
             "activities": activities,
         },
     )

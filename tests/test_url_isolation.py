@@ -1,12 +1,21 @@
-"""Cross-company isolation over every URL that takes an object id.
+"""Isolation over every URL that takes an object id: across companies and between colleagues.
 
 The test walks the URL resolver. Every pattern with a path parameter must be
-either in OBJECT_URLS (how to make an object of company B for it) or in
-PUBLIC_URLS (with the reason). A user of company A, holding every function
-there, must get 404 for company B's object; company B's own member gets the
-page (positive control, so the test can fail).
+either in OBJECT_URLS (how to make an object owned by a user of a company for
+it) or in PUBLIC_URLS (with the reason).
+
+1. Across companies: a user of company A, holding every function there, must
+   get 404 for company B's object; company B's own member gets the page
+   (positive control, so the test can fail).
+2. Between siblings: two sales users of one company with no hierarchy relation
+   between them (both report to the same team lead). The sibling, holding every
+   function except seeing all company data, gets 404 for the other's private
+   records; the owner, the team lead and the lead's own supervisor get the page.
+   COMPANY_WIDE_URLS are open to every member by design, PERSONAL_URLS only to
+   the one person they belong to (not even their supervisor).
 """
 
+import itertools
 from collections.abc import Callable
 
 from django.test import TestCase
@@ -34,6 +43,21 @@ PUBLIC_URLS = {
 PUBLIC_PREFIXES = {
     "admin:": "Django admin: staff only, guarded by the admin's own model permissions",
 }
+
+# Objects every member of the company may open (a sibling too), with the reason.
+COMPANY_WIDE_URLS = {
+    "companies:person": "the organisation (people, supervisors, departments) is open to every member",
+    "companies:supervisor_add": "the organisation: anyone holding manage_hierarchy edits it",
+    "companies:edge_delete": "the organisation: anyone holding manage_hierarchy edits it",
+    "companies:department": "the organisation is open to every member",
+}
+# Objects of one person only: their supervisor does not open them either.
+PERSONAL_URLS = {
+    "events:reminder_dismiss": "a reminder belongs to the person reminded",
+    "events:reminder_snooze": "a reminder belongs to the person reminded",
+    "communications:notification_open": "a notification belongs to its recipient",
+}
+ORDER_NUMBERS = itertools.count(1)
 
 
 def _person(company, b_user):
@@ -116,11 +140,15 @@ def _order(company, b_user):
 
     from orders.models import Order
 
-    return {
-        "pk": Order.objects.create(
-            company=company, number="SO-1", kind="customer", ordered_on=date(2026, 1, 1)
-        ).pk
-    }
+    partner = PartnerAccountFactory(company=company, owner=b_user).partner
+    order = Order.objects.create(
+        company=company,
+        partner=partner,
+        number=f"SO-{next(ORDER_NUMBERS)}",
+        kind="customer",
+        ordered_on=date(2026, 1, 1),
+    )
+    return {"pk": order.pk}
 
 
 def _letter(company, b_user):
@@ -254,3 +282,60 @@ class CrossCompanyIsolationTests(TestCase):
                     url = template.replace("987654321", str(pk))
                     response = getattr(self.client, method)(url)
                     self.assertEqual(response.status_code, 404)
+
+
+class SiblingIsolationTests(TestCase):
+    """Inside one company: a colleague with no hierarchy relation sees none of the other's records."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.company = CompanyFactory()
+        sales = group_with(
+            *[
+                f"{p.content_type.app_label}.{p.codename}"
+                for p in crm_functions()
+                if f"{p.content_type.app_label}.{p.codename}" != "companies.view_all_company_data"
+            ]
+        )
+        cls.owner = member(cls.company, groups=[sales])
+        cls.sibling = member(cls.company, groups=[sales])
+        cls.lead = member(cls.company, groups=[sales])
+        cls.director = member(cls.company, groups=[sales])
+        supervise(cls.company, cls.lead, cls.owner)
+        supervise(cls.company, cls.lead, cls.sibling)
+        supervise(cls.company, cls.director, cls.lead)
+
+    def request(self, user, name, kwargs, method):
+        from django.urls import reverse
+
+        self.client.force_login(user)
+        return getattr(self.client, method)(reverse(name, kwargs=kwargs))
+
+    def test_every_object_url_has_a_sibling_rule(self):
+        self.assertFalse((set(COMPANY_WIDE_URLS) | set(PERSONAL_URLS)) - set(OBJECT_URLS))
+
+    def test_a_siblings_private_records_answer_404_and_their_supervisors_open_them(self):
+        for name, (make, method) in OBJECT_URLS.items():
+            if name in COMPANY_WIDE_URLS:
+                continue
+            with self.subTest(url=name):
+                kwargs = make(self.company, self.owner)
+                sibling = self.request(self.sibling, name, kwargs, method)
+                self.assertEqual(sibling.status_code, 404, f"{name} leaked to a sibling in the company")
+                readers = [self.owner] if name in PERSONAL_URLS else [self.owner, self.lead, self.director]
+                for reader in readers:
+                    # A fresh object each time: some of these are POSTs that change it.
+                    response = self.request(reader, name, make(self.company, self.owner), method)
+                    self.assertNotEqual(response.status_code, 404, f"{name}: {reader} should open it")
+                    self.assertLess(response.status_code, 500)
+                if name in PERSONAL_URLS:
+                    response = self.request(self.lead, name, make(self.company, self.owner), method)
+                    self.assertEqual(response.status_code, 404, f"{name}: personal, not the supervisor's")
+
+    def test_company_wide_records_open_for_a_sibling(self):
+        for name in COMPANY_WIDE_URLS:
+            make, method = OBJECT_URLS[name]
+            with self.subTest(url=name):
+                response = self.request(self.sibling, name, make(self.company, self.owner), method)
+                self.assertNotEqual(response.status_code, 404)
+                self.assertLess(response.status_code, 500)

@@ -107,7 +107,13 @@ class ReceivablesPagesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.company = CompanyFactory(language="en")
-        cls.finance = member(cls.company, "receivables.view_receivables", "receivables.run_dunning")
+        # As the demo's Finance group: receivables follow partner visibility, finance see all of them.
+        cls.finance = member(
+            cls.company,
+            "receivables.view_receivables",
+            "receivables.run_dunning",
+            "companies.view_all_company_data",
+        )
         cls.seller = member(cls.company, "partners.view_partner")
         cls.partner = PartnerFactory(name="Ageing Zrt.")
         PartnerAccountFactory(company=cls.company, partner=cls.partner, owner=cls.seller)
