@@ -253,6 +253,16 @@ class LetterTemplateAdminTests(TestCase):
         page = self.client.get("/admin/receivables/lettertemplate/add/?level=2&language=bg")
         self.assertContains(page, "Въпреки изпратеното Ви напомняне")
 
+    def test_the_policy_list_says_what_the_letters_of_a_company_lack(self):
+        from receivables.dunning import policy_for
+
+        policy_for(self.company)
+        complete = CompanyFactory(**HU_DETAILS)
+        policy_for(complete)
+        page = self.client.get("/admin/receivables/dunningpolicy/")
+        self.assertContains(page, "Missing: bank account, bank, payment contact, payment contact phone")
+        self.assertContains(page, "Complete")
+
 
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
 class FirstLetterTests(TestCase):
