@@ -115,12 +115,12 @@ class ItemForm(TypedMentionsMixin, CounterpartyFormMixin, forms.ModelForm):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
+        self.mention_company, self.ambiguous_mentions = viewer.company, []
         self.setup_counterparty(viewer)
         self.fields["thread"].queryset = Thread.objects.visible_to(viewer).order_by("-created_at")
         self.fields["thread"].required = False
         members = User.objects.filter(
             memberships__company=viewer.company, memberships__is_active=True, is_active=True
-        self.mention_company, self.ambiguous_mentions = viewer.company, []
         ).order_by("last_name", "first_name")
         self.fields["assignee"].queryset = members
         if "contact" in self.fields:
