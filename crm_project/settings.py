@@ -26,7 +26,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.CrmAdminConfig",  # django.contrib.admin, hardened against hostile query strings
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
