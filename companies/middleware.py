@@ -1,4 +1,5 @@
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from companies.access import memberships_of
 
@@ -12,6 +13,12 @@ class ActiveCompanyMiddleware:
     longer valid, the user's first active membership (by company name) is used.
     Users with no active membership get None for both. The memberships come from
     the access cache (`companies.access`), so this costs no query on most pages.
+
+    The active company's time zone (`Company.zone`) is activated for the request, so
+    "today", forms' date-times and every time shown on a page are the company's; without
+    a company the default `TIME_ZONE` applies. It is not deactivated after the response,
+    because streamed exports render their rows after the middleware has returned; the
+    next request on the thread activates its own zone first.
     """
 
     def __init__(self, get_response):
@@ -31,4 +38,8 @@ class ActiveCompanyMiddleware:
             if membership is not None:
                 request.company = membership.company
                 request.membership = membership
+        if request.company is not None:
+            timezone.activate(request.company.zone)
+        else:
+            timezone.deactivate()
         return self.get_response(request)

@@ -1,7 +1,7 @@
 """Every partner needs a next event: the home-page list and the monthly take-away."""
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies.models import Company, SupervisorEdge, User
+from companies.workdays import WorkCalendar, company_day
 from events.models import Event, PartnerWatch
 from partners.models import AccountStatus, OwnerChange, OwnerChangeReason, PartnerAccount
 
@@ -40,36 +41,52 @@ def sales_members(company: Company) -> QuerySet[User]:
     ).distinct()
 
 
-def take_away_neglected_partners(*, today: date | None = None) -> int:
+def take_away_on(calendar: WorkCalendar, listed_on: date) -> date:
+    """The day a partner listed on `listed_on` is taken away if it still has no next event.
+
+    The month (NEXT_EVENT_TAKEAWAY_DAYS calendar days) is over on `listed_on + days`; the take-away
+    happens on the first working day on or after that day, so nobody loses a partner on a weekend or
+    holiday, when they could not have planned anything, and hears about it on a working day.
+    """
+    return calendar.first_working_day_from(listed_on + timedelta(days=settings.NEXT_EVENT_TAKEAWAY_DAYS))
+
+
+def take_away_neglected_partners(*, today: date | None = None, now: datetime | None = None) -> int:
     """Daily job: list partners without a next event; after a month give them to the supervisor.
 
     1. For each company and sales user, record when each of their partners first had no future
        event (PartnerWatch, unique per company/partner/owner) and forget the ones that got one.
-    2. Watches older than NEXT_EVENT_TAKEAWAY_DAYS: move the account to the owner's supervisor
-       (or the unassigned pool) with a compare-and-swap on the owner, record the change with its
-       reason, and notify both. A second run the same day finds nothing left to do.
+       "Today" is the company's day in its own time zone (unless `today` is given).
+    2. Watches whose take-away day (`take_away_on`) has come: move the account to the owner's
+       supervisor (or the unassigned pool) with a compare-and-swap on the owner, record the change
+       with its reason, and notify both. A second run the same day finds nothing left to do.
     Returns the number of partners taken away.
     """
-    today = today or timezone.localdate()
+    now = now or timezone.now()
     moved = 0
     for company in Company.objects.filter(is_active=True):
         sales = list(sales_members(company))
         if not sales:
             continue
-        stale = accounts_without_next_event(company=company).filter(owner__in=sales)
+        company_today = today or company_day(company, now)
+        stale = accounts_without_next_event(company=company, now=now).filter(owner__in=sales)
         current = {(a.partner_id, a.owner_id) for a in stale.only("partner_id", "owner_id")}
         PartnerWatch.objects.bulk_create(
-            [PartnerWatch(company=company, partner_id=p, owner_id=o, listed_on=today) for p, o in current],
+            [
+                PartnerWatch(company=company, partner_id=p, owner_id=o, listed_on=company_today)
+                for p, o in current
+            ],
             ignore_conflicts=True,
         )
         for watch in PartnerWatch.objects.filter(company=company):
             if (watch.partner_id, watch.owner_id) not in current:
                 watch.delete()
-        deadline = today - timedelta(days=settings.NEXT_EVENT_TAKEAWAY_DAYS)
-        for watch in PartnerWatch.objects.filter(company=company, listed_on__lte=deadline).select_related(
+        calendar = WorkCalendar.for_company(company)
+        month_over = company_today - timedelta(days=settings.NEXT_EVENT_TAKEAWAY_DAYS)
+        for watch in PartnerWatch.objects.filter(company=company, listed_on__lte=month_over).select_related(
             "owner", "partner"
         ):
-            if _take_away(watch, today):
+            if company_today >= take_away_on(calendar, watch.listed_on) and _take_away(watch, company_today):
                 moved += 1
     return moved
 

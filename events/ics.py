@@ -101,7 +101,9 @@ def build_feed(user, company) -> bytes:
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
         calendar.add("x-wr-calname", f"CRM · {company.name} · {user}")
-        calendar.add("x-wr-timezone", settings.TIME_ZONE)
+        # Times are written in UTC (exact whatever the reader's zone); this names the company's zone,
+        # which calendar apps use to show the feed (Europe/Sofia for a Bulgarian company).
+        calendar.add("x-wr-timezone", company.time_zone_name)
         calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", "PT15M")  # Outlook's refresh hint (a plain duration text)
         for event in feed_events(user, company):

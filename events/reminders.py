@@ -86,7 +86,8 @@ def _reminder_email(delivery: ReminderDelivery) -> EmailMessage:
         or settings.LANGUAGE_CODE
     )
     with translation.override(language):
-        when = date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT")
+        # The event's company's clock, whatever zone the worker runs in.
+        when = date_format(timezone.localtime(event.starts_at, event.company.zone), "DATETIME_FORMAT")
         subject = _("Reminder: %(subject)s at %(when)s") % {"subject": event.subject, "when": when}
         if delivery.late:
             subject = _("[late] %(subject)s") % {"subject": subject}

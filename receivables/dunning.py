@@ -1,6 +1,7 @@
 """Dunning: which partner gets which letter today, and the run that records and sends them.
 
-Rules (per company, working days from the company's calendar):
+Rules (per company, on the company's day in its time zone; "N working days after" is
+`WorkCalendar.add_working_days`, the N-th working day after, as for every rule):
 1. An invoice counts once it is `first_letter_after` working days past its due date.
 2. A partner gets a letter when the counted invoices total at least the threshold in some currency.
 3. A sequence continues while an invoice of its last letter is still open; then the next letter is
@@ -22,7 +23,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template import Context, Template
-from django.utils import timezone, translation
+from django.utils import translation
 
 from companies.models import Company
 from companies.workdays import WorkCalendar, company_day
@@ -115,7 +116,7 @@ def plan_letters(company: Company, today: date) -> Plan:
         last = last_letters.get(partner_id)
         open_ids = {invoice.pk for invoice in invoices}
         if last is not None and last_letter_invoices.get(last.pk, set()) & open_ids:
-            last_day = max(last.slot, timezone.localdate(last.created_at))
+            last_day = max(last.slot, company_day(company, last.created_at))
             slot = calendar.add_working_days(last_day, policy.repeat_every)
             started = last.sequence_started_on
         else:
@@ -280,7 +281,7 @@ def dunning_run(company: Company, today: date | None = None) -> dict:
     """Record today's letters (each at most once per due slot) and send them after commit."""
     from receivables.tasks import send_dunning_letter
 
-    today = today or timezone.localdate()
+    today = today or company_day(company)  # the company's own day, in its time zone
     if not policy_for(company).is_active:
         return {"created": 0, "without_contact": 0, "paused": 0}
     plan = plan_letters(company, today)
@@ -320,6 +321,7 @@ def dunning_run(company: Company, today: date | None = None) -> dict:
 
 
 def dunning_run_all(today: date | None = None) -> dict[str, dict]:
+    """Every active company's run; without `today`, each on its own day (its time zone)."""
     return {company.code: dunning_run(company, today) for company in Company.objects.filter(is_active=True)}
 
 

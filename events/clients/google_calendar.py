@@ -161,7 +161,8 @@ def _description(event) -> str:
 
 def event_body(event) -> dict:
     """The Google Calendar resource for a CRM event (texts in the company's language)."""
-    time_zone = settings.TIME_ZONE
+    # The company's zone: a Sofia company's 10:00 meeting is 10:00 Europe/Sofia in Google too.
+    time_zone = event.company.time_zone_name
     zone = ZoneInfo(time_zone)
     starts_at = event.starts_at
     ends_at = event.ends_at or starts_at + DEFAULT_DURATION

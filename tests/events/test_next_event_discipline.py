@@ -98,3 +98,44 @@ class NextEventDisciplineTests(TestCase):
         self.run_on(date(2026, 11, 2))
         self.run_on(date(2026, 12, 2))
         self.assertIsNone(PartnerAccount.objects.get(pk=self.neglected.pk).owner)
+
+
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", NEXT_EVENT_TAKEAWAY_DAYS=30)
+class TakeAwayOnAWorkingDayTests(TestCase):
+    """The month is over 30 days after the listing; the partner goes on the first working day from then."""
+
+    def neglected_partner_of(self, country: str) -> PartnerAccount:
+        company = CompanyFactory(country=country)
+        sales = Group.objects.get_or_create(name="Sales")[0]
+        boss = member(company, "partners.view_partner", last_name="Boss")
+        seller = member(company, "partners.view_partner", groups=[sales])
+        supervise(company, boss, seller)
+        return PartnerAccountFactory(company=company, owner=seller, partner=PartnerFactory())
+
+    def run_on(self, day: date) -> int:
+        # 05:30 in Budapest, the job's time: 06:30 in Sofia, the same day in both.
+        moment = datetime(day.year, day.month, day.day, 5, 30, tzinfo=BUDAPEST)
+        with time_machine.travel(moment, tick=False), self.captureOnCommitCallbacks(execute=True):
+            return take_away_neglected_partners()
+
+    def test_a_hungarian_bridge_day_and_the_weekend_wait_for_monday(self):
+        account = self.neglected_partner_of("HU")
+        self.run_on(date(2026, 7, 22))
+        # 30 days later is Friday 2026-08-21, a bridge day; then the weekend.
+        for day in (date(2026, 8, 20), date(2026, 8, 21), date(2026, 8, 22), date(2026, 8, 23)):
+            with self.subTest(day=day):
+                self.assertEqual(self.run_on(day), 0)
+        self.assertEqual(self.run_on(date(2026, 8, 24)), 1)
+        self.assertEqual(OwnerChange.objects.get(partner=account.partner).changed_on, date(2026, 8, 24))
+
+    def test_a_transferred_working_saturday_is_a_working_day(self):
+        self.neglected_partner_of("HU")
+        self.run_on(date(2026, 7, 9))  # 30 days later: Saturday 2026-08-08, a working day in Hungary
+        self.assertEqual(self.run_on(date(2026, 8, 7)), 0)
+        self.assertEqual(self.run_on(date(2026, 8, 8)), 1)
+
+    def test_a_bulgarian_observed_holiday_waits(self):
+        self.neglected_partner_of("BG")
+        self.run_on(date(2026, 8, 8))  # 30 days later: Monday 2026-09-07, Unification Day observed
+        self.assertEqual(self.run_on(date(2026, 9, 7)), 0)
+        self.assertEqual(self.run_on(date(2026, 9, 8)), 1)
