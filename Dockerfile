@@ -2,8 +2,11 @@
 # runs the Celery worker and beat (see docker-compose.yml).
 FROM python:3.11-slim
 
+# CRM_DEVTOOLS=false: the development tools (devtools/: simulators, mail sink, seed_demo,
+# generate_data) are left out of the image by .dockerignore and out of INSTALLED_APPS here.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    CRM_DEVTOOLS=false \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 

@@ -3,7 +3,7 @@
     .venv/bin/python bench/erp_import.py [--partners 100000] [--changes 1000] [--page-size 500]
 
 1. (Re)creates the PostgreSQL database `crm_bench_erp` (--database-url) and migrates it (not timed).
-2. Starts the ERP simulator (erp_sync/simulator.py) in a subprocess on a free port in 18100-18199,
+2. Starts the ERP simulator (devtools/simulators/erp.py) in a subprocess on a free port in 18100-18199,
    seeded with N partners (2 addresses, 3 contacts, 12 turnover rows, 2 assets each), 2 open invoices
    per partner (200,000 for 100,000 partners), an order for every tenth partner and 5 products.
 3. Runs the full import in a child process through the real HTTP connector (erp_sync.importer.run_import,
@@ -68,7 +68,7 @@ def recreate_database(url: str) -> None:
 def start_simulator(partners: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 (our interpreter and scripts)
-        [sys.executable, "-m", "erp_sync.simulator", "--port", str(port), "--partners", str(partners),
+        [sys.executable, "-m", "devtools.simulators.erp", "--port", str(port), "--partners", str(partners),
          "--api-key", API_KEY],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip

@@ -8,7 +8,7 @@
    (Celery publishes the first; the rest are copies of it with their own ids, pushed in batches).
    They name notice ids that do not exist: the worker runs the real task (claim by a conditional
    UPDATE, which finds nothing, so no e-mail), so the queue is real and busy but nothing heavy is sent.
-3. Starts the ERP simulator (erp_sync/simulator.py) in a subprocess and the two workers of ./run as
+3. Starts the ERP simulator (devtools/simulators/erp.py) in a subprocess and the two workers of ./run as
    subprocesses: `-Q celery` and `-Q bulk`, concurrency 1 each, BULK_MAIL_RATE_LIMIT as configured.
 4. Once both workers are ready and the bulk worker is draining, hands M partners to the ERP the way
    closing an event does (erp_sync.push.partner_push_after_first_success: push queued after commit)
@@ -126,7 +126,7 @@ def main() -> None:
 
     port = free_port()
     simulator = subprocess.Popen(  # noqa: S603 (our interpreter)
-        [sys.executable, "-m", "erp_sync.simulator", "--port", str(port), "--partners", "10", "--api-key", API_KEY],
+        [sys.executable, "-m", "devtools.simulators.erp", "--port", str(port), "--partners", "10", "--api-key", API_KEY],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     simulator.stdout.readline()

@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "erp_sync",
     "search",
 ]
+# Development tools (simulators, mail sink, `seed_demo`, `generate_data`; no product app imports them).
+# Installed unless CRM_DEVTOOLS=false, which the production image sets (it leaves the package out).
+if env.bool("CRM_DEVTOOLS", default=True):
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "core.request_id.RequestIdMiddleware",
@@ -196,7 +200,7 @@ ANYMAIL = {
     # "user:password" for the basic auth the ESP's webhooks must send; without it webhooks are refused.
     "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
     # EMAIL_BACKEND=core.mail.ResendEmailBackend (sends idempotency keys); the URL may point at the
-    # local sink, `python -m core.mailsink` (docs/adr/0002-exactly-once-mail.md).
+    # local sink, `python -m devtools.mailsink` (docs/adr/0002-exactly-once-mail.md).
     "RESEND_API_KEY": env.str("ANYMAIL_RESEND_API_KEY", default=""),
     "RESEND_API_URL": env.str("ANYMAIL_RESEND_API_URL", default="https://api.resend.com/"),
     "REQUESTS_TIMEOUT": EMAIL_TIMEOUT,

@@ -5,7 +5,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from contacts.models import Contact, GdprNotice
-from partners.bisnode.simulator import start_simulator
+from devtools.simulators.bisnode import start_simulator
 from partners.models import Partner
 from tests.factories import PASSWORD, CompanyFactory, ContactTypeFactory, member
 

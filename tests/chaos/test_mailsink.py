@@ -9,7 +9,7 @@ from anymail.exceptions import AnymailAPIError
 from django.core.mail import EmailMessage, get_connection
 
 from core.mail import idempotency_key, key_was_used_for_another_payload
-from core.mailsink import MailSink
+from devtools.mailsink import MailSink
 
 pytestmark = pytest.mark.chaos
 
@@ -75,7 +75,7 @@ def test_another_process_counts_what_the_sink_stored(sink):
     send(sink)
     send(sink)
     counted = subprocess.run(
-        [sys.executable, "-c", "import sys; from core.mailsink import SinkStore; "
+        [sys.executable, "-c", "import sys; from devtools.mailsink import SinkStore; "
          "s = SinkStore(sys.argv[1]); print(len(s.messages()), s.suppressed)", str(sink.store.path)],
         capture_output=True, text=True, check=True, timeout=120,
     )  # fmt: skip

@@ -40,7 +40,7 @@ from contacts.models import ContactType, GdprNotice
 from contacts.notices import notice_message_id
 from contacts.services import contact_create
 from contacts.tasks import resend_stuck_gdpr_notices
-from core.mailsink import MailSink
+from devtools.mailsink import MailSink
 from partners.models import Partner
 from receivables.dunning import message_id_for, plan_letters
 from receivables.models import DunningLetter, Invoice, LetterEvent

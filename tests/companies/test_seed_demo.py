@@ -52,7 +52,7 @@ class SeedDemoTests(TestCase):
         self.assertTrue(Membership.objects.filter(user__username="sales2", groups__name="Sales").exists())
 
     def test_demo_users_can_log_in(self):
-        from companies.demo import DEMO_PASSWORD
+        from devtools.demo.companies import DEMO_PASSWORD
 
         call_command("seed_demo", stdout=io.StringIO())
         self.assertTrue(self.client.login(request=HttpRequest(), username="sales1", password=DEMO_PASSWORD))

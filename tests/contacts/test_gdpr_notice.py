@@ -11,7 +11,7 @@ from contacts.models import GdprNotice, GdprNoticeTemplate
 from contacts.notices import notice_message_id
 from contacts.services import contact_create
 from contacts.tasks import send_gdpr_notice
-from core.mailsink import MailSink
+from devtools.mailsink import MailSink
 from tests.factories import (
     CompanyFactory,
     ContactTypeFactory,

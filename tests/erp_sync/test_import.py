@@ -12,11 +12,11 @@ from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 
 from contacts.models import Contact, ContactType, GdprNotice
+from devtools.simulators.erp import ErpData, start_simulator
 from erp_sync.connectors import ConnectorError
 from erp_sync.connectors.http import HttpConnector
 from erp_sync.importer import acquire_lock, release_lock, run_import
 from erp_sync.models import RunStatus, SyncError, SyncRun, SyncState
-from erp_sync.simulator import ErpData, start_simulator
 from events.models import Event
 from orders.models import Order, Product
 from partners.models import Asset, Partner, PartnerAccount, Turnover

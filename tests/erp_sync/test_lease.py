@@ -17,10 +17,10 @@ from django.conf import settings
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
+from devtools.simulators.erp import ErpData, start_simulator
 from erp_sync.connectors.http import HttpConnector
 from erp_sync.importer import acquire_lock, run_import
 from erp_sync.models import RunStatus, SyncRun, SyncState
-from erp_sync.simulator import ErpData, start_simulator
 from partners.models import Partner
 from tests.chaos.worker import test_database_url
 from tests.factories import CompanyFactory, UserFactory

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 import requests
 from django.test import SimpleTestCase
 
+from devtools.simulators.erp import ErpData, start_simulator
 from erp_sync.connectors.http import HttpConnector
-from erp_sync.simulator import ErpData, start_simulator
 
 
 def feed(data: ErpData, kind: str, since=None, size: int = 3) -> list[str]:

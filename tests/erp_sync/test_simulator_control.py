@@ -4,8 +4,8 @@ rejected the way a person in the ERP would, and the CRM's approval check then ha
 import requests
 from django.test import TestCase, override_settings
 
+from devtools.simulators.erp import start_simulator
 from erp_sync.models import PushStatus
-from erp_sync.simulator import start_simulator
 from erp_sync.tasks import check_partner_approvals
 from partners.models import Partner, PartnerAccount
 from tests.factories import CompanyFactory, UserFactory, member

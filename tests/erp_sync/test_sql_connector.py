@@ -9,11 +9,11 @@ from django.conf import settings
 from django.db import connection
 from django.test import TestCase
 
+from devtools.simulators.erp import KINDS, ErpData
 from erp_sync.connectors.sql import SqlConnector
 from erp_sync.importer import run_import
 from erp_sync.models import RunStatus
 from erp_sync.push import push_send
-from erp_sync.simulator import KINDS, ErpData
 from partners.models import Partner
 from receivables.models import Invoice
 from tests.factories import CompanyFactory

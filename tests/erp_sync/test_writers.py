@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, ContactRole, ContactType, GdprNotice
 from contacts.services import contact_anonymise
+from devtools.simulators.erp import ErpData, start_simulator
 from erp_sync.connectors.http import HttpConnector
 from erp_sync.importer import PageImporter, run_import
 from erp_sync.models import RunStatus, SyncError, SyncRun
-from erp_sync.simulator import ErpData, start_simulator
 from partners.models import Asset, Partner, PartnerAccount, PartnerAddress, Turnover
 from receivables.models import Invoice
 from tests.factories import CompanyFactory, member

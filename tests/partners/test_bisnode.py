@@ -1,6 +1,6 @@
 """Company-information lookup: the real zeep client against the local SOAP simulator.
 
-Nothing is patched: every test goes over HTTP to partners.bisnode.simulator,
+Nothing is patched: every test goes over HTTP to devtools.simulators.bisnode,
 so the WSDL, the envelopes, the faults and the timeouts are all exercised for real.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from partners.bisnode.simulator import SimulatorServer, start_simulator
+from devtools.simulators.bisnode import SimulatorServer, start_simulator
 from partners.clients import bisnode
 from partners.clients.bisnode import (
     CompanyInfo,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from partners.bisnode.simulator import start_simulator
+from devtools.simulators.bisnode import start_simulator
 from tests.factories import CompanyFactory, member
 
 

@@ -28,8 +28,8 @@ from contacts.models import ContactType, GdprNotice
 from contacts.notices import notice_message_id
 from contacts.services import contact_create
 from contacts.tasks import resend_stuck_gdpr_notices, send_gdpr_notice
-from core.mailsink import MailSink
 from core.outbox import LEASE
+from devtools.mailsink import MailSink
 from receivables.dunning import dunning_run, message_id_for
 from receivables.models import DunningLetter, Invoice, LetterEvent
 from receivables.tasks import SENT_EVENT_ID, resend_stuck_letters, send_dunning_letter

@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from communications import demo as communications_demo
-from companies import demo as companies_demo
-from contacts import demo as contacts_demo
-from events import demo as events_demo
-from orders import demo as orders_demo
-from partners import demo as partners_demo
-from receivables import demo as receivables_demo
+from devtools.demo import communications as communications_demo
+from devtools.demo import companies as companies_demo
+from devtools.demo import contacts as contacts_demo
+from devtools.demo import events as events_demo
+from devtools.demo import orders as orders_demo
+from devtools.demo import partners as partners_demo
+from devtools.demo import receivables as receivables_demo
 
 
 class Command(BaseCommand):

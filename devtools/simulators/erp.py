@@ -1,6 +1,6 @@
 """A local ERP that speaks the HTTP contract in docs/erp-api.yaml.
 
-    python -m erp_sync.simulator --port 8098 --partners 200 --api-key demo-erp-key
+    python -m devtools.simulators.erp --port 8098 --partners 200 --api-key demo-erp-key
 
 Used by ./run (demo data), by the tests (both connectors run against real local servers) and by the
 benchmark (seeded with 100,000 partners). Partner requests honour the Idempotency-Key header: a retried

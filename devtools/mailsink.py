@@ -14,7 +14,7 @@ and it models Resend's idempotency keys (https://resend.com/docs/dashboard/email
 Every request and every delivered message is committed to a SQLite file before the answer is
 written, so another process (a test, a chaos run) can count deliveries, raw duplicates included.
 
-    python -m core.mailsink --port 18225 --db var/mailsink.sqlite3
+    python -m devtools.mailsink --port 18225 --db var/mailsink.sqlite3
 """
 
 import argparse

@@ -1,6 +1,6 @@
 """A local stand-in for the company-information ("Bisnode") SOAP 1.1 service.
 
-It speaks the contract in ``service.wsdl`` over real HTTP so the CRM's zeep client
+It speaks the contract in ``partners/bisnode/service.wsdl`` (the file the product's client reads) over real HTTP so the CRM's zeep client
 is exercised end to end, in tests and in the demo, without the paid service.
 Standard library plus lxml only (lxml is already a zeep dependency), so running it
 needs nothing beyond the production requirements.
@@ -14,7 +14,7 @@ Behaviours triggered by the query (tax number or name), for tests and demos:
 
 Run it by hand::
 
-    python -m partners.bisnode.simulator --port 8099
+    python -m devtools.simulators.bisnode --port 8099
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ logger = logging.getLogger(__name__)
 
 SOAP_ENV_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 SERVICE_NS = "urn:crm:companyinfo:v1"
-WSDL_PATH = Path(__file__).with_name("service.wsdl")
+# The contract stays beside the product's SOAP client (partners/clients/bisnode.py reads it too).
+WSDL_PATH = Path(__file__).resolve().parents[2] / "partners" / "bisnode" / "service.wsdl"
 # The address written in service.wsdl; replaced by the simulator's own URL when served.
 PLACEHOLDER_LOCATION = "http://127.0.0.1:8099/soap"
 SOAP_PATH = "/soap"
