@@ -7,6 +7,7 @@ app_name = "partners"
 urlpatterns = [
     path("", views.partner_list, name="list"),
     path("new/", views.partner_create, name="create"),
+    path("new/lookup/", views.partner_lookup, name="lookup"),
     path("export.csv", views.partner_export, name="export"),
     path("counterparties/", views.counterparty_list, name="counterparties"),
     path("counterparties/promote/", views.counterparty_promote, name="promote"),

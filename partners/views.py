@@ -3,9 +3,10 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from communications.mentions import mentioned_in
 from communications.models import Thread
@@ -130,6 +131,9 @@ def _account_for(request: HttpRequest, pk: int) -> PartnerAccount:
     return account
 
 
+LOOKUP_EMPTY = _lazy("Type a tax number or a company name to look up.")
+
+
 def _company_lookup(query: str) -> tuple[dict, list, str]:
     """Ask the company-information service: (initial form data, several matches to pick from, error)."""
     try:
@@ -153,19 +157,80 @@ def _company_lookup(query: str) -> tuple[dict, list, str]:
     return {}, matches, ""
 
 
+FILLED_IN = _lazy("Filled in from the company-information service. Check the data, then save.")
+
+
+def _lookup_values(initial: dict) -> dict:
+    values = {key: value for key, value in initial.items() if value}
+    if values:
+        values.setdefault("seat_country", "HU")
+    return values
+
+
+@function_required("partners.add_partner")
+def partner_lookup(request: HttpRequest) -> JsonResponse:
+    """The Look up button's answer as JSON: static/crm/app.js fills the form in place, asking before
+    it replaces anything the user typed. Without JavaScript the button posts the form instead."""
+    query = request.GET.get("lookup", "").strip()[:100]
+    if not query:
+        return JsonResponse({"values": {}, "matches": [], "error": str(LOOKUP_EMPTY), "message": ""})
+    initial, matches, error = _company_lookup(query)
+    values = _lookup_values(initial)
+    return JsonResponse(
+        {
+            "values": values,
+            "matches": [{"name": m.name, "tax_number": m.tax_number, "city": m.city} for m in matches],
+            "error": error,
+            "message": str(FILLED_IN) if values else "",
+        }
+    )
+
+
+def _typed_values(data) -> dict:
+    """What the user typed into the partner form (the no-JavaScript Look up posts the whole form)."""
+    return {
+        name: data.get(name)
+        for name in PartnerForm.base_fields
+        if name != "create_anyway" and (data.get(name) or "").strip()
+    }
+
+
 @function_required("partners.add_partner")
 def partner_create(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("lookup", "").strip()[:100]
-    initial, matches, lookup_error = (
-        _company_lookup(query) if query and request.method == "GET" else ({}, [], "")
+    looking_up = request.method == "POST" and (
+        "lookup_submit" in request.POST or "lookup_pick" in request.POST
     )
+    if looking_up:
+        query = (request.POST.get("lookup_pick") or request.POST.get("lookup", "")).strip()[:100]
+    else:
+        query = request.GET.get("lookup", "").strip()[:100]
+    initial, matches, lookup_error = (
+        _company_lookup(query) if query and (request.method == "GET" or looking_up) else ({}, [], "")
+    )
+    if looking_up and not query:
+        lookup_error = str(LOOKUP_EMPTY)
+    initial = _lookup_values(initial)
     if initial:
-        initial = {key: value for key, value in initial.items() if value}
-        initial.setdefault("seat_country", "HU")
-        messages.info(
-            request, _("Filled in from the company-information service. Check the data, then save.")
-        )
-    form = PartnerForm(request.POST or None, initial=initial or None)
+        messages.info(request, FILLED_IN)
+    if looking_up:
+        # Nothing typed is lost: typed values stay, the service fills the empty fields only.
+        typed = _typed_values(request.POST)
+        differing = [
+            str(PartnerForm.base_fields[name].label)
+            for name, value in initial.items()
+            if name in typed and name in PartnerForm.base_fields and typed[name].strip() != value
+        ]
+        if differing:
+            messages.warning(
+                request,
+                _(
+                    "Kept what you typed in %(fields)s; the company-information service has other values there."
+                )
+                % {"fields": ", ".join(differing)},
+            )
+        form = PartnerForm(initial={**initial, **typed})
+    else:
+        form = PartnerForm(request.POST or None, initial=initial or None)
     context = {
         "form": form,
         "creating": True,
@@ -173,7 +238,7 @@ def partner_create(request: HttpRequest) -> HttpResponse:
         "matches": matches,
         "lookup_error": lookup_error,
     }
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not looking_up and form.is_valid():
         master = {field: form.cleaned_data[field] for field in MASTER_FIELDS}
         account = services.partner_create(
             company=request.company, owner=request.user, master=master, seat=form.seat_address()

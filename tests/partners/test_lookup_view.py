@@ -41,7 +41,7 @@ def test_lookup_by_tax_number_prefills_the_form(client, seller, service):
 def test_lookup_by_name_offers_a_choice_or_fills_in(client, seller, service):
     response = client.get("/partners/new/", {"lookup": "Kft"})
     assert len(response.context["matches"]) == 3
-    assert "?lookup=10537914-2-44" in response.content.decode()
+    assert 'name="lookup_pick" value="10537914-2-44"' in response.content.decode()
     response = client.get("/partners/new/", {"lookup": "Duna"})
     assert response.context["matches"] == []
     assert response.context["form"].initial["name"] == "Dunakanyar Logisztikai Korlátolt Felelősségű Társaság"
@@ -68,3 +68,56 @@ def test_service_down_never_blocks_saving(client, seller, settings):
     assert response.context["lookup_error"]
     response = client.post("/partners/new/", {"name": "Kézzel Írt Kft.", "is_customer": "on"})
     assert response.status_code == 302
+
+
+def test_lookup_endpoint_answers_json_for_the_in_place_fill(client, seller, service):
+    data = client.get("/partners/new/lookup/", {"lookup": "10537914-2-44"}).json()
+    assert data["values"]["name"] == "Példa Informatikai Korlátolt Felelősségű Társaság"
+    assert data["values"]["seat_city"] == "Budapest"
+    assert data["error"] == "" and data["matches"] == []
+    assert "Filled in from the company-information service" in data["message"]
+    assert len(client.get("/partners/new/lookup/", {"lookup": "Kft"}).json()["matches"]) == 3
+    assert client.get("/partners/new/lookup/", {"lookup": "FAULT"}).json()["error"]
+    assert client.get("/partners/new/lookup/").json()["error"]
+
+
+def test_look_up_without_javascript_keeps_everything_typed(client, seller, service):
+    from partners.models import Partner
+
+    typed = {
+        "lookup": "10537914-2-44",
+        "lookup_submit": "1",
+        "name": "Példa Kft. (typed)",
+        "notes": "Met at the Budapest fair; call after 10.",
+        "phone": "+36 1 555 0100",
+        "is_customer": "on",
+        "seat_country": "HU",
+    }
+    response = client.post("/partners/new/", typed)
+    assert response.status_code == 200
+    assert not Partner.objects.exists()  # looking up never saves
+    form = response.context["form"]
+    assert not form.is_bound and not form.errors
+    assert form.initial["notes"] == "Met at the Budapest fair; call after 10."
+    assert form.initial["name"] == "Példa Kft. (typed)"  # typed values are never replaced
+    assert form.initial["is_customer"] == "on"
+    assert form.initial["registration_number"] == "01-09-562739"  # empty fields are filled in
+    assert form.initial["seat_city"] == "Budapest"
+    body = response.content.decode()
+    assert "Met at the Budapest fair; call after 10." in body
+    assert "Kept what you typed in" in body
+
+
+def test_picking_one_of_several_matches_without_javascript_keeps_the_notes(client, seller, service):
+    response = client.post(
+        "/partners/new/",
+        {"lookup": "Kft", "lookup_submit": "1", "notes": "Typed first", "seat_country": "HU"},
+    )
+    assert len(response.context["matches"]) == 3
+    response = client.post(
+        "/partners/new/",
+        {"lookup": "Kft", "lookup_pick": "10537914-2-44", "notes": "Typed first", "seat_country": "HU"},
+    )
+    form = response.context["form"]
+    assert form.initial["notes"] == "Typed first"
+    assert form.initial["tax_number"] == "10537914-2-44"
