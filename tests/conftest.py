@@ -26,3 +26,13 @@ def _clear_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_time_zone():
+    """A request of a Sofia company leaves its zone active in this thread; the next test starts clean."""
+    from django.utils import timezone
+
+    timezone.deactivate()
+    yield
+    timezone.deactivate()
