@@ -2,15 +2,22 @@
 
 import hashlib
 
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from companies.models import Company
-from contacts.models import Contact, ContactRole, ContactType, GdprNotice
+from contacts.models import Contact, ContactRole, ContactType, GdprNotice, NoticeStatus
+from contacts.notices import notice_message_id, render_notice
 from core.audit import erase_contact_from_log
+from core.outbox import Outbox, Unsendable, queue_after_commit
 from partners.models import Partner
+
+# The task that sends one notice, by name (it imports this module, not the other way round).
+SEND_NOTICE_TASK = "contacts.tasks.send_gdpr_notice"
+MAX_ATTEMPTS = 6
 
 
 class ContactRuleError(Exception):
@@ -109,8 +116,6 @@ def gdpr_notice_queue(*, contact: Contact, company: Company) -> GdprNotice | Non
     The unique constraint (company, address hash) makes this exactly once: a second contact
     with the same address, a re-import or a concurrent save finds the existing row.
     """
-    from contacts.tasks import send_gdpr_notice
-
     if not contact.email or contact.anonymised_at:
         return None
     digest = email_hash(contact.email)
@@ -126,8 +131,36 @@ def gdpr_notice_queue(*, contact: Contact, company: Company) -> GdprNotice | Non
             )
     except IntegrityError:
         return None
-    transaction.on_commit(lambda: send_gdpr_notice.delay(notice.pk))
+    queue_after_commit(SEND_NOTICE_TASK, notice.pk)
     return notice
+
+
+def _notice_message(notice: GdprNotice) -> EmailMessage:
+    if not notice.recipient:  # the contact was anonymised before the notice went out
+        raise Unsendable("no address")
+    subject, body = render_notice(notice)
+    return EmailMessage(subject=subject, body=body, to=[notice.recipient])
+
+
+NOTICE_OUTBOX = Outbox(
+    model=GdprNotice,
+    max_attempts=MAX_ATTEMPTS,
+    gave_up=NoticeStatus.GAVE_UP,
+    build=_notice_message,
+    message_id=notice_message_id,
+    select_related=("company", "contact__partner"),
+    label="GDPR notice",
+)
+
+
+def gdpr_notice_send(*, notice_id: int, attempt_owner: str, actor) -> str:
+    """Send one recorded GDPR notice exactly once, through the outbox (`core.outbox.Outbox.send`).
+
+    `attempt_owner` is the sending task's id (the lease's owner); `actor` who sends (jobs: the system
+    user). Returns what happened ("sent", "nothing to do", "no address", "gave up", "taken over");
+    raises `core.outbox.SendFailed` when the send failed and should be retried.
+    """
+    return NOTICE_OUTBOX.send(notice_id, attempt_owner=attempt_owner, actor=actor)
 
 
 @transaction.atomic

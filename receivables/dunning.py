@@ -28,12 +28,15 @@ from django.utils import translation
 from companies.models import Company
 from companies.workdays import WorkCalendar, company_day
 from contacts.models import Contact
+from core.outbox import queue_after_commit
 from events.models import Event
 from partners.models import Partner
 from receivables import letters
 from receivables.models import DunningLetter, DunningLetterInvoice, DunningPolicy, Invoice, LetterTemplate
 
 PROMISE_TYPE = "promise-to-pay"
+# The task that sends one letter, by name (receivables/tasks.py imports this module, not the reverse).
+SEND_LETTER_TASK = "receivables.tasks.send_dunning_letter"
 
 
 @dataclass
@@ -279,8 +282,6 @@ def _builtin_template(level: int, language: str = "en") -> tuple[str, str]:
 
 def dunning_run(company: Company, today: date | None = None) -> dict:
     """Record today's letters (each at most once per due slot) and send them after commit."""
-    from receivables.tasks import send_dunning_letter
-
     today = today or company_day(company)  # the company's own day, in its time zone
     if not policy_for(company).is_active:
         return {"created": 0, "without_contact": 0, "paused": 0}
@@ -316,7 +317,7 @@ def dunning_run(company: Company, today: date | None = None) -> dict:
         except IntegrityError:
             continue  # this slot's letter exists already: a second or late run
         created += 1
-        transaction.on_commit(lambda pk=letter.pk: send_dunning_letter.delay(pk))
+        queue_after_commit(SEND_LETTER_TASK, letter.pk)
     return {"created": created, "without_contact": len(plan.without_contact), "paused": len(plan.paused)}
 
 
