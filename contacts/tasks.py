@@ -4,19 +4,10 @@ from celery import shared_task
 
 from contacts.services import MAX_ATTEMPTS, NOTICE_OUTBOX, gdpr_notice_send
 from core.audit import system_user
-from core.outbox import SendFailed
+from core.outbox import send_task_options
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(SendFailed,),
-    max_retries=MAX_ATTEMPTS - 1,
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-)
+@shared_task(**send_task_options(max_attempts=MAX_ATTEMPTS, first_retry_after=30))
 def send_gdpr_notice(self, notice_id: int) -> str:
     """Send one GDPR notice exactly once (contacts.services.gdpr_notice_send, core/outbox.py); a failed
     send is retried after 30 s, 60 s, 120 s... (full jitter) until its attempts are used up."""

@@ -219,6 +219,26 @@ class Outbox:
         return len(ids)
 
 
+def send_task_options(*, max_attempts: int, first_retry_after: int) -> dict[str, Any]:
+    """The Celery options of a task that sends one outbox row (`@shared_task(**...)`).
+
+    Late ack and `reject_on_worker_lost` are what lets the broker redeliver a task whose worker died
+    mid-send (ADR 0002), so every send task has them. The task owns its retries: on `SendFailed`
+    after `first_retry_after` seconds, doubling (full jitter, at most an hour), for `max_attempts`
+    attempts in all (the outbox gives up on the last one).
+    """
+    return {
+        "bind": True,
+        "acks_late": True,
+        "reject_on_worker_lost": True,
+        "autoretry_for": (SendFailed,),
+        "max_retries": max_attempts - 1,
+        "retry_backoff": first_retry_after,
+        "retry_backoff_max": 3600,
+        "retry_jitter": True,
+    }
+
+
 def queue_after_commit(task_name: str, *args: Any) -> None:
     """Queue the task `task_name` (its dotted name, as CELERY_TASK_ROUTES routes it) once the current
     transaction commits, without importing its module: the domain code that records a row stays below
