@@ -15,37 +15,13 @@ from communications.mentions import mentioned_in
 from communications.models import Attachment, Communication, Notification, Task, Thread
 from communications.timeline import TimelinePage
 from companies.permissions import function_required, has_function, member_required
-from companies.visibility import Viewer
+from companies.visibility import Viewer, get_readable_or_404, get_visible_or_404
 from events import reminders
 from events.models import ReminderDelivery, ReminderStatus
 
 
 def _visible(request: HttpRequest, model):
     return model.objects.visible_to(Viewer.for_request(request))
-
-
-def _get_visible(request: HttpRequest, model, pk: int, *related):
-    obj = _visible(request, model).select_related(*related).filter(pk=pk).first()
-    if obj is None:
-        raise Http404(_("Not found in this company."))
-    return obj
-
-
-def _get_readable(request: HttpRequest, model, pk: int, *related):
-    """A communication or task to read: one the viewer sees, or one in a thread the viewer sees.
-
-    Whoever sees a thread reads its whole timeline and downloads all its attachments, so the items
-    listed there open too (a colleague's call in the seller's own thread). Editing stays with
-    `_get_visible`: the second value says whether the viewer sees the item itself.
-    """
-    obj = _visible(request, model).select_related(*related).filter(pk=pk).first()
-    if obj is not None:
-        return obj, True
-    viewer = Viewer.for_request(request)
-    obj = model.objects.readable_by(viewer).select_related(*related).filter(pk=pk).first()
-    if obj is None:
-        raise Http404(_("Not found in this company."))
-    return obj, False
 
 
 # Threads --------------------------------------------------------------------------------------
@@ -84,7 +60,7 @@ def thread_create(request: HttpRequest) -> HttpResponse:
 
 @function_required("communications.change_thread")
 def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = _get_visible(request, Thread, pk)
+    thread = get_visible_or_404(request, Thread, pk)
     form = ThreadForm(request.POST or None, instance=thread, viewer=Viewer.for_request(request))
     if request.method == "POST" and form.is_valid():
         services.thread_update(thread=thread, actor=request.user, **form.cleaned_data)
@@ -96,7 +72,7 @@ def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("communications.view_thread")
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = _get_visible(request, Thread, pk, "partner", "owner")
+    thread = get_visible_or_404(request, Thread, pk, select_related=("partner", "owner"))
     newest_first = request.GET.get("order") == "newest"
     timeline = TimelinePage(
         thread, request.GET.get("page"), newest_first=newest_first, viewer=Viewer.for_request(request)
@@ -183,8 +159,8 @@ def communication_create(request: HttpRequest) -> HttpResponse:
 
 @function_required("communications.view_communication")
 def communication_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    communication, own = _get_readable(
-        request, Communication, pk, "thread", "partner", "contact", "author", "assignee"
+    communication, own = get_readable_or_404(
+        request, Communication, pk, select_related=("thread", "partner", "contact", "author", "assignee")
     )
     return render(
         request,
@@ -201,7 +177,7 @@ def communication_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("communications.change_communication")
 def communication_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    communication = _get_visible(request, Communication, pk)
+    communication = get_visible_or_404(request, Communication, pk)
     form = CommunicationForm(
         request.POST or None,
         request.FILES or None,
@@ -218,7 +194,7 @@ def communication_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @function_required("communications.add_task")
 def copy_to_task(request: HttpRequest, pk: int) -> HttpResponse:
     """A task form pre-filled from the communication; the task exists only once the form is saved."""
-    communication = _get_visible(request, Communication, pk, "thread", "partner")
+    communication = get_visible_or_404(request, Communication, pk, select_related=("thread", "partner"))
     form = TaskForm(
         request.POST or None,
         request.FILES or None,
@@ -261,8 +237,8 @@ def task_create(request: HttpRequest) -> HttpResponse:
 
 @function_required("communications.view_task")
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task, own = _get_readable(
-        request, Task, pk, "thread", "partner", "author", "assignee", "source_communication"
+    task, own = get_readable_or_404(
+        request, Task, pk, select_related=("thread", "partner", "author", "assignee", "source_communication")
     )
     return render(
         request,
@@ -278,7 +254,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("communications.change_task")
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _get_visible(request, Task, pk)
+    task = get_visible_or_404(request, Task, pk)
     form = TaskForm(
         request.POST or None, request.FILES or None, instance=task, viewer=Viewer.for_request(request)
     )

@@ -172,7 +172,17 @@ class Department(MPTTModel):
             raise ValidationError({"parent": _("The parent department belongs to another company.")})
 
 
-class MembershipQuerySet(models.QuerySet):
+class OrganisationQuerySet(models.QuerySet):
+    """The organisation (people, supervisor relations): open to every member of the company."""
+
+    def visible_to(self, viewer):
+        """The company's rows for a member of it (or a job); nothing for anyone else."""
+        if not viewer.has_access:
+            return self.none()
+        return self.filter(company_id=viewer.company.pk)
+
+
+class MembershipQuerySet(OrganisationQuerySet):
     def active(self):
         return self.filter(is_active=True, company__is_active=True, user__is_active=True)
 
@@ -240,6 +250,8 @@ class SupervisorEdge(models.Model):
         User, on_delete=models.CASCADE, related_name="supervisor_edges", verbose_name=_("subordinate")
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("supervisor relation")

@@ -13,7 +13,7 @@ from companies.hierarchy import subordinate_ids, supervisor_edge_add, supervisor
 from companies.middleware import SESSION_KEY
 from companies.models import Department, Membership, SupervisorEdge, User
 from companies.permissions import function_required, has_function, member_required
-from companies.visibility import Viewer
+from companies.visibility import Viewer, get_visible_or_404
 
 PEOPLE_SORTS = {
     "name": ("user__last_name", "user__first_name"),
@@ -25,13 +25,8 @@ PEOPLE_SORTS = {
 }
 
 
-def _company_member(request: HttpRequest, user_pk: int) -> Membership:
-    """The membership of `user_pk` in the active company, or 404."""
-    return get_object_or_404(
-        Membership.objects.select_related("user", "department"),
-        company=request.company,
-        user_id=user_pk,
-    )
+# What a person's pages show about their membership, loaded with it.
+MEMBER_RELATED = ("user", "department")
 
 
 @require_POST
@@ -81,16 +76,19 @@ def organisation(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _company_member(request, pk)
+    membership = get_visible_or_404(request, Membership, pk, field="user_id", select_related=MEMBER_RELATED)
     person = membership.user
     company = request.company
+    viewer = Viewer.for_request(request)
     edges_up = (
-        SupervisorEdge.objects.filter(company=company, subordinate=person)
+        SupervisorEdge.objects.visible_to(viewer)
+        .filter(subordinate=person)
         .select_related("supervisor")
         .order_by("supervisor__last_name")
     )
     edges_down = (
-        SupervisorEdge.objects.filter(company=company, supervisor=person)
+        SupervisorEdge.objects.visible_to(viewer)
+        .filter(supervisor=person)
         .select_related("subordinate")
         .order_by("subordinate__last_name")
     )
@@ -110,7 +108,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "all_above": all_above.order_by("last_name", "first_name"),
             "form": form,
             "can_manage": can_manage,
-            "mentioned_in": mentioned_in(person, Viewer.for_request(request)),
+            "mentioned_in": mentioned_in(person, viewer),
         },
     )
 
@@ -118,7 +116,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @function_required("companies.manage_hierarchy")
 def supervisor_add(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = _company_member(request, pk)
+    membership = get_visible_or_404(request, Membership, pk, field="user_id", select_related=MEMBER_RELATED)
     form = AddSupervisorForm(request.POST, company=request.company, subordinate=membership.user)
     if form.is_valid():
         try:
@@ -141,9 +139,7 @@ def supervisor_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("companies.manage_hierarchy")
 def supervisor_edge_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    edge = get_object_or_404(
-        SupervisorEdge.objects.select_related("supervisor", "subordinate"), pk=pk, company=request.company
-    )
+    edge = get_visible_or_404(request, SupervisorEdge, pk, select_related=("supervisor", "subordinate"))
     if request.method == "POST":
         edge.delete()
         messages.success(request, _("%(edge)s: removed.") % {"edge": edge})

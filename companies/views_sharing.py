@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from companies.models import Share
 from companies.permissions import member_required
 from companies.sharing import ShareForm, can_manage_shares, share_grant, share_revoke, shares_of
-from companies.visibility import Viewer
+from companies.visibility import Viewer, get_visible_or_404
 
 #: What can be shared by hand, by the kind named in the URL.
 SHAREABLE = {"partner": "partners.PartnerAccount", "thread": "communications.Thread"}
@@ -27,9 +27,7 @@ SHAREABLE = {"partner": "partners.PartnerAccount", "thread": "communications.Thr
 def _managed(request: HttpRequest, model: type[models.Model], pk: int, refusal: str) -> models.Model:
     """A record the viewer sees (404 otherwise, as on its page); 403 unless they manage its shares."""
     viewer = Viewer.for_request(request)
-    obj = model.objects.visible_to(viewer).filter(pk=pk).first()
-    if obj is None:
-        raise Http404(_("Not found in this company."))
+    obj = get_visible_or_404(viewer, model, pk)
     if not can_manage_shares(viewer, obj):
         raise PermissionDenied(refusal)
     return obj

@@ -7,35 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from companies.permissions import function_required, has_function
-from companies.visibility import Viewer
+from companies.visibility import get_visible_or_404
 from contacts import services
 from contacts.forms import ContactForm
 from contacts.models import Contact
-from partners.models import PartnerAccount
-
-
-def _visible_partner(request: HttpRequest, partner_pk: int):
-    account = (
-        PartnerAccount.objects.visible_to(Viewer.for_request(request))
-        .select_related("partner")
-        .filter(partner_id=partner_pk)
-        .first()
-    )
-    if account is None:
-        raise Http404(_("No such partner in this company."))
-    return account.partner
-
-
-def _visible_contact(request: HttpRequest, pk: int) -> Contact:
-    contact = (
-        Contact.objects.visible_to(Viewer.for_request(request))
-        .select_related("partner")
-        .filter(pk=pk)
-        .first()
-    )
-    if contact is None:
-        raise Http404(_("No such contact in this company."))
-    return contact
+from partners.models import Partner
 
 
 def _form_error(form: ContactForm, error: services.ContactRuleError) -> None:
@@ -44,7 +20,7 @@ def _form_error(form: ContactForm, error: services.ContactRuleError) -> None:
 
 @function_required("contacts.add_contact")
 def contact_create(request: HttpRequest, partner_pk: int) -> HttpResponse:
-    partner = _visible_partner(request, partner_pk)
+    partner = get_visible_or_404(request, Partner, partner_pk)
     form = ContactForm(request.POST or None, partner=partner)
     if request.method == "POST" and form.is_valid():
         try:
@@ -64,7 +40,7 @@ def contact_create(request: HttpRequest, partner_pk: int) -> HttpResponse:
 
 @function_required("contacts.change_contact")
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _visible_contact(request, pk)
+    contact = get_visible_or_404(request, Contact, pk, select_related=("partner",))
     if contact.anonymised_at:
         raise Http404(_("This contact was anonymised."))
     form = ContactForm(request.POST or None, instance=contact, partner=contact.partner)
@@ -88,7 +64,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("contacts.view_contact")
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _visible_contact(request, pk)
+    contact = get_visible_or_404(request, Contact, pk, select_related=("partner",))
     context = {
         "contact": contact,
         "roles": contact.roles.select_related("type"),
@@ -102,7 +78,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("contacts.export_contact_data")
 def contact_export(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _visible_contact(request, pk)
+    contact = get_visible_or_404(request, Contact, pk, select_related=("partner",))
     data = services.contact_export(contact)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -126,7 +102,7 @@ def contact_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @function_required("contacts.anonymise_contact")
 def contact_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
-    contact = _visible_contact(request, pk)
+    contact = get_visible_or_404(request, Contact, pk, select_related=("partner",))
     if request.method == "POST":
         services.contact_anonymise(contact=contact)
         messages.success(request, _("The contact's personal data was erased; their history stays."))

@@ -32,7 +32,8 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("starts_at")[:10]
     )
     open_tasks = (
-        Task.objects.filter(company=company, assignee=request.user)
+        Task.objects.visible_to(Viewer.for_request(request))
+        .filter(assignee=request.user)
         .open()
         .select_related("thread", "partner")
         .order_by(F("deadline").asc(nulls_last=True), "pk")[:20]

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from companies.models import Company, SupervisorEdge, User
+from companies.visibility import Viewer
 from companies.workdays import WorkCalendar, company_day
 from events.models import Event, PartnerWatch
 from partners.models import AccountStatus, OwnerChange, OwnerChangeReason, PartnerAccount
@@ -21,12 +22,14 @@ WATCHED_STATUSES = [AccountStatus.PROSPECT, AccountStatus.ACTIVE]
 
 
 def accounts_without_next_event(*, company: Company, owner: User | None = None, now=None) -> QuerySet:
-    """Accounts (owned by `owner`, or by anyone) whose partner has no future event in the company."""
+    """Accounts (owned by `owner`, or by anyone) whose partner has no future event in the company.
+
+    A rule about the whole company (anyone's event counts), so it reads as the company's job.
+    """
     now = now or timezone.now()
-    future = Event.objects.filter(company=company, partner=OuterRef("partner"), starts_at__gte=now)
-    accounts = PartnerAccount.objects.filter(
-        company=company, status__in=WATCHED_STATUSES, owner__isnull=False
-    )
+    job = Viewer.for_job(company)
+    future = Event.objects.visible_to(job).filter(partner=OuterRef("partner"), starts_at__gte=now)
+    accounts = PartnerAccount.objects.visible_to(job).filter(status__in=WATCHED_STATUSES, owner__isnull=False)
     if owner is not None:
         accounts = accounts.filter(owner=owner)
     return accounts.filter(~Exists(future))

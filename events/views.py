@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from companies.permissions import function_required, has_function
-from companies.visibility import Viewer
+from companies.visibility import Viewer, get_visible_or_404
 from events import reminders, services
 from events.filters import EventFilter
 from events.forms import CloseEventForm, EventForm
@@ -32,16 +32,8 @@ def _visible_events(request: HttpRequest):
     return Event.objects.visible_to(Viewer.for_request(request))
 
 
-def _event_for(request: HttpRequest, pk: int) -> Event:
-    event = (
-        _visible_events(request)
-        .select_related("type", "partner", "owner", "follows__type", "closed_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if event is None:
-        raise Http404(_("No such event in this company."))
-    return event
+# What an event's pages show about it, loaded with it.
+EVENT_RELATED = ("type", "partner", "owner", "follows__type", "closed_by")
 
 
 @function_required(EVENT_FUNCTIONS["view"])
@@ -125,7 +117,9 @@ def event_create(request: HttpRequest) -> HttpResponse:
     viewer = Viewer.for_request(request)
     follows = None
     if request.GET.get("follows", "").isdigit():
-        follows = _event_for(request, int(request.GET["follows"]))
+        follows = get_visible_or_404(
+            request, Event, int(request.GET["follows"]), select_related=EVENT_RELATED
+        )
     types = (
         services.follow_up_types(follows, request.membership)
         if follows
@@ -170,7 +164,7 @@ def _next_half_hour() -> datetime:
 
 @function_required(EVENT_FUNCTIONS["view"])
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _event_for(request, pk))
+    return _render_detail(request, get_visible_or_404(request, Event, pk, select_related=EVENT_RELATED))
 
 
 def _render_detail(
@@ -200,7 +194,7 @@ def _render_detail(
 
 @function_required(EVENT_FUNCTIONS["change"])
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event_for(request, pk)
+    event = get_visible_or_404(request, Event, pk, select_related=EVENT_RELATED)
     viewer = Viewer.for_request(request)
     usable = services.usable_event_types(request.membership).values("pk")
     types = EventType.objects.filter(Q(pk__in=usable) | Q(pk=event.type_id))
@@ -221,7 +215,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @function_required(EVENT_FUNCTIONS["view"])
 def event_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close an event. Owners close their own; closing a subordinate's needs its own function."""
-    event = _event_for(request, pk)
+    event = get_visible_or_404(request, Event, pk, select_related=EVENT_RELATED)
     if event.owner_id != request.user.pk and not has_function(request, "events.close_subordinate_event"):
         raise Http404(_("No such event in this company."))
     form = CloseEventForm(request.POST, event=event)
@@ -304,7 +298,7 @@ def reminder_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @function_required("events.delete_event")
 def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    event = _event_for(request, pk)
+    event = get_visible_or_404(request, Event, pk, select_related=EVENT_RELATED)
     if request.method == "POST":
         services.event_delete(event=event)
         messages.success(request, _("Event deleted."))

@@ -1,11 +1,10 @@
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 
 from communications.mentions import mentioned_in
 from communications.models import Thread
 from companies.permissions import member_required
-from companies.visibility import Viewer
+from companies.visibility import Viewer, get_visible_or_404
 from orders.models import Order, Product
 
 
@@ -13,9 +12,7 @@ from orders.models import Order, Product
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An order of a partner the viewer sees (a colleague's partner's order is a 404)."""
     viewer = Viewer.for_request(request)
-    order = Order.objects.visible_to(viewer).select_related("partner").filter(pk=pk).first()
-    if order is None:
-        raise Http404(_("No such order in this company."))
+    order = get_visible_or_404(viewer, Order, pk, select_related=("partner",))
     return render(
         request,
         "orders/order_detail.html",

@@ -147,7 +147,8 @@ class PartnerAccountQuerySet(CompanyOwnedQuerySet):
 
 
 class PartnerLinkedQuerySet(CompanyOwnedQuerySet):
-    """Company records that hang off a partner account (orders, invoices, dunning letters).
+    """Company records that hang off a partner account (orders, invoices, dunning letters, turnover,
+    assets, owner history).
 
     They follow the account: a viewer sees a row when they see the row's partner account in the
     active company (owner, supervisor at any depth, a share), or every row of the company
@@ -156,7 +157,7 @@ class PartnerLinkedQuerySet(CompanyOwnedQuerySet):
     """
 
     def visible_to(self, viewer):
-        if viewer.membership is None:
+        if not viewer.has_access:
             return self.none()
         queryset = self.filter(company_id=viewer.company.pk)
         if viewer.sees_all:
@@ -220,6 +221,8 @@ class Turnover(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     from_erp = models.BooleanField(_("from the ERP"), default=False)
 
+    objects = PartnerLinkedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("turnover")
         verbose_name_plural = _("turnover")
@@ -255,6 +258,8 @@ class Asset(models.Model):
         verbose_name=_("site"),
     )
     erp_id = models.CharField(_("ERP id"), max_length=64, null=True, blank=True, unique=True)
+
+    objects = PartnerLinkedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("asset")
@@ -300,6 +305,8 @@ class OwnerChange(models.Model):
     note = models.CharField(_("note"), max_length=255, blank=True)
     changed_on = models.DateField(_("changed on"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    objects = PartnerLinkedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("owner change")

@@ -3,7 +3,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from communications.mentions import mentioned_in
 from communications.models import Thread
 from companies.permissions import function_required, has_function
-from companies.visibility import Viewer
+from companies.visibility import Viewer, get_visible_or_404
 from events.models import Event
 from partners import counterparty, services
 from partners.clients import bisnode
@@ -24,8 +24,11 @@ from partners.forms import (
     PartnerForm,
     TurnoverFormSet,
 )
-from partners.models import Asset, Partner, PartnerAccount, Turnover
+from partners.models import Asset, OwnerChange, Partner, PartnerAccount, Turnover
 from partners.validators import validate_tax_number
+
+# What the partner pages show about the account, loaded with it.
+ACCOUNT_RELATED = ("partner", "owner")
 
 
 def _visible_accounts(request: HttpRequest):
@@ -96,7 +99,10 @@ def _safe_cell(text: str) -> str:
 
 @function_required("partners.view_partner")
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _account_for(request, pk)
+    viewer = Viewer.for_request(request)
+    account = get_visible_or_404(
+        viewer, PartnerAccount, pk, field="partner_id", select_related=ACCOUNT_RELATED
+    )
     partner = account.partner
     context = {
         "account": account,
@@ -104,31 +110,24 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "addresses": partner.addresses.all(),
         "tags": account.tags.all(),
         "contacts": partner.contacts.active().prefetch_related("roles__type"),
-        "turnovers": partner.turnovers.filter(company=request.company)[:24],
-        "assets": partner.assets.filter(company=request.company).select_related("site"),
+        "turnovers": Turnover.objects.visible_to(viewer).filter(partner=partner)[:24],
+        "assets": Asset.objects.visible_to(viewer).filter(partner=partner).select_related("site"),
         "can_edit": has_function(request, "partners.change_partner"),
         "can_add_contact": has_function(request, "contacts.add_contact"),
-        "events": Event.objects.visible_to(Viewer.for_request(request))
+        "events": Event.objects.visible_to(viewer)
         .filter(partner=partner)
         .select_related("type", "owner")
         .order_by("-starts_at")[:50],
-        "threads": Thread.objects.visible_to(Viewer.for_request(request))
+        "threads": Thread.objects.visible_to(viewer)
         .filter(partner=partner)
         .select_related("owner")
         .order_by("-created_at")[:20],
-        "mentioned_in": mentioned_in(partner, Viewer.for_request(request)),
-        "owner_changes": partner.owner_changes.filter(company=request.company).select_related(
-            "from_owner", "to_owner"
-        )[:20],
+        "mentioned_in": mentioned_in(partner, viewer),
+        "owner_changes": OwnerChange.objects.visible_to(viewer)
+        .filter(partner=partner)
+        .select_related("from_owner", "to_owner")[:20],
     }
     return render(request, "partners/partner_detail.html", context)
-
-
-def _account_for(request: HttpRequest, pk: int) -> PartnerAccount:
-    account = _visible_accounts(request).select_related("partner", "owner").filter(partner_id=pk).first()
-    if account is None:
-        raise Http404(_("No such partner in this company."))
-    return account
 
 
 LOOKUP_EMPTY = _lazy("Type a tax number or a company name to look up.")
@@ -250,7 +249,9 @@ def partner_create(request: HttpRequest) -> HttpResponse:
 
 @function_required("partners.change_partner")
 def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    account = _account_for(request, pk)
+    account = get_visible_or_404(
+        request, PartnerAccount, pk, field="partner_id", select_related=ACCOUNT_RELATED
+    )
     partner = account.partner
     data = request.POST or None
     form = PartnerForm(data, instance=partner, prefix="master")
@@ -323,11 +324,7 @@ def counterparty_promote(request: HttpRequest) -> HttpResponse:
         return redirect("partners:counterparties")
     partner_id = request.POST.get("partner", "")
     if partner_id.isdigit():
-        partner = Partner.objects.filter(
-            pk=int(partner_id), pk__in=_visible_accounts(request).values("partner_id")
-        ).first()
-        if partner is None:
-            raise Http404(_("No such partner in this company."))
+        partner = get_visible_or_404(request, Partner, int(partner_id))
     else:
         account = services.partner_create(
             company=request.company, owner=request.user, master={"name": text}, seat={}
@@ -345,7 +342,10 @@ def counterparty_promote(request: HttpRequest) -> HttpResponse:
 @function_required("partners.change_partner")
 def partner_records(request: HttpRequest, pk: int) -> HttpResponse:
     """Addresses, turnover and assets typed in by hand; only for CRM-made partners (the ERP fills the rest)."""
-    account = _account_for(request, pk)
+    viewer = Viewer.for_request(request)
+    account = get_visible_or_404(
+        viewer, PartnerAccount, pk, field="partner_id", select_related=ACCOUNT_RELATED
+    )
     partner = account.partner
     if partner.is_erp_managed:
         messages.info(request, _("The ERP manages this partner's addresses, turnover and assets."))
@@ -353,10 +353,10 @@ def partner_records(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST or None
     addresses = AddressFormSet(data, instance=partner, prefix="addresses")
     turnovers = TurnoverFormSet(
-        data, prefix="turnover", queryset=Turnover.objects.filter(company=request.company, partner=partner)
+        data, prefix="turnover", queryset=Turnover.objects.visible_to(viewer).filter(partner=partner)
     )
     assets = AssetFormSet(
-        data, prefix="assets", queryset=Asset.objects.filter(company=request.company, partner=partner)
+        data, prefix="assets", queryset=Asset.objects.visible_to(viewer).filter(partner=partner)
     )
     for form in assets.forms:
         form.fields["site"].queryset = partner.addresses.all()

@@ -26,6 +26,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from companies.models import Company
+from companies.visibility import Viewer
 from companies.workdays import WorkCalendar, company_day
 from contacts.models import Contact
 from core.outbox import queue_after_commit
@@ -74,12 +75,17 @@ def policy_for(company: Company) -> DunningPolicy:
 
 
 def plan_letters(company: Company, today: date) -> Plan:
-    """What today's run would send: a fixed number of queries whatever the number of invoices."""
+    """What today's run would send: a fixed number of queries whatever the number of invoices.
+
+    The run is the company's, whoever previews it, so it reads as the company's job (`Viewer.for_job`).
+    """
     policy = policy_for(company)
     calendar = WorkCalendar.for_company(company)
     thresholds = {row.currency: row.minimum for row in policy.thresholds.all()}
+    job = Viewer.for_job(company)
     open_invoices = list(
-        Invoice.objects.filter(company=company, open_amount__gt=0)
+        Invoice.objects.visible_to(job)
+        .filter(open_amount__gt=0)
         .select_related("partner")
         .order_by("due_on", "pk")
     )
@@ -87,15 +93,16 @@ def plan_letters(company: Company, today: date) -> Plan:
     for invoice in open_invoices:
         by_partner[invoice.partner_id].append(invoice)
     partner_ids = list(by_partner)
-    last_letters = _last_letters(company, partner_ids)
+    last_letters = _last_letters(job, partner_ids)
     last_letter_invoices = _letter_invoice_ids([letter.pk for letter in last_letters.values()])
     paused = set(
-        Event.objects.filter(
-            company=company,
+        Event.objects.visible_to(job)
+        .filter(
             partner_id__in=partner_ids,
             type__code=PROMISE_TYPE,
             promised_payment_on__gte=today,
-        ).values_list("partner_id", flat=True)
+        )
+        .values_list("partner_id", flat=True)
     )
     contacts = _financial_contacts(partner_ids)
     plan = Plan(letters=[], without_contact=[], paused=[])
@@ -160,11 +167,10 @@ def _default_threshold(currency: str) -> Decimal:
     return Decimal("1000") if currency == "HUF" else Decimal("0")
 
 
-def _last_letters(company: Company, partner_ids: list[int]) -> dict[int, DunningLetter]:
+def _last_letters(job: Viewer, partner_ids: list[int]) -> dict[int, DunningLetter]:
     latest: dict[int, DunningLetter] = {}
-    for letter in DunningLetter.objects.filter(company=company, partner_id__in=partner_ids).order_by(
-        "slot", "pk"
-    ):
+    letters_of_partners = DunningLetter.objects.visible_to(job).filter(partner_id__in=partner_ids)
+    for letter in letters_of_partners.order_by("slot", "pk"):
         latest[letter.partner_id] = letter
     return latest
 

@@ -94,9 +94,11 @@ def collection_owner(company):
     """
     from companies.models import Membership
     from companies.permissions import members_with_function
+    from companies.visibility import Viewer
 
     owner_id = company.collection_owner_id
-    if owner_id and Membership.objects.active().filter(company=company, user_id=owner_id).exists():
+    members = Membership.objects.active().visible_to(Viewer.for_job(company))
+    if owner_id and members.filter(user_id=owner_id).exists():
         return company.collection_owner
     for code in COLLECTION_FUNCTIONS:
         user = members_with_function(company, code).first()

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from companies.permissions import function_required, has_function
-from companies.visibility import Viewer
+from companies.visibility import Viewer, get_visible_or_404
 from events.models import Event
 from partners.models import Partner, PartnerAccount
 from receivables.dunning import dunning_run, plan_letters
@@ -103,14 +103,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
 
 @function_required("receivables.view_receivables")
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = (
-        DunningLetter.objects.visible_to(Viewer.for_request(request))
-        .select_related("partner")
-        .filter(pk=pk)
-        .first()
-    )
-    if letter is None:
-        raise Http404(_("No such letter in this company."))
+    letter = get_visible_or_404(request, DunningLetter, pk, select_related=("partner",))
     return render(
         request,
         "receivables/letter_detail.html",
@@ -123,11 +116,7 @@ def partner_receivables(request: HttpRequest, pk: int) -> HttpResponse:
     """One partner's open invoices, letters and collection events: a partner the viewer sees, and
     of its events those the viewer sees (finance, who see all company data, see everything)."""
     viewer = Viewer.for_request(request)
-    account = (
-        PartnerAccount.objects.visible_to(viewer).filter(partner_id=pk).select_related("partner").first()
-    )
-    if account is None:
-        raise Http404(_("No such partner in this company."))
+    account = get_visible_or_404(viewer, PartnerAccount, pk, field="partner_id", select_related=("partner",))
     today = timezone.localdate()
     invoices = list(Invoice.objects.visible_to(viewer).filter(partner_id=pk, open_amount__gt=0))
     for invoice in invoices:
