@@ -1,7 +1,9 @@
 """The one object loader (`get_visible_or_404`, `get_readable_or_404`) and the job's viewer."""
 
+from django.db import connection, transaction
 from django.http import Http404
 from django.test import RequestFactory, TestCase
+from django.test.utils import CaptureQueriesContext
 
 from companies.models import Membership
 from companies.visibility import Viewer, get_readable_or_404, get_visible_or_404
@@ -51,6 +53,19 @@ class LoaderTests(TestCase):
                 select_related=("partner",),
             )
             self.assertEqual(account.partner.name, self.account.partner.name)
+
+    def test_it_locks_the_row_it_loads_across_an_outer_join(self):
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            account = get_visible_or_404(
+                self.viewer(self.seller),
+                PartnerAccount,
+                self.account.pk,
+                for_update=True,
+                select_related=("owner",),
+            )
+        self.assertEqual(account, self.account)
+        if connection.vendor == "postgresql":
+            self.assertIn("FOR UPDATE OF", queries[-1]["sql"])
 
     def test_a_queryset_narrows_what_it_may_load(self):
         lost = PartnerAccount.objects.filter(status=AccountStatus.LOST)
