@@ -46,22 +46,16 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
-class TypedMentionsMixin:
-    """On save, "@name" typed without the picker becomes a mention when it names exactly one member."""
+class DescribedForm(forms.ModelForm):
+    """Threads, communications and tasks: a counterparty and a description with mentions.
 
-    mention_company = None
+    The partner comes from the master (visible in the company) or is typed as free text; on save,
+    "@name" typed without the picker becomes a mention when it names exactly one member.
+    """
 
-    def clean_description(self) -> str:
-        text, self.ambiguous_mentions = mentions.tokenize_typed_mentions(
-            self.cleaned_data.get("description", ""), self.mention_company
-        )
-        return text
-
-
-class CounterpartyFormMixin:
-    """Partner from the master (visible in the company) or a free-text counterparty."""
-
-    def setup_counterparty(self, viewer) -> None:
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mention_company, self.ambiguous_mentions = viewer.company, []
         visible = Q(pk__in=Partner.objects.visible_to(viewer))
         if self.instance.partner_id:
             # The record's own partner stays a choice even when its account is someone else's
@@ -70,12 +64,20 @@ class CounterpartyFormMixin:
         self.fields["partner"].queryset = Partner.objects.filter(visible).order_by("name")
         self.fields["partner"].required = False
 
-    def clean_counterparty(self, cleaned: dict) -> None:
+    def clean_description(self) -> str:
+        text, self.ambiguous_mentions = mentions.tokenize_typed_mentions(
+            self.cleaned_data.get("description", ""), self.mention_company
+        )
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
         if cleaned.get("partner") and cleaned.get("counterparty_text"):
             cleaned["counterparty_text"] = ""
+        return cleaned
 
 
-class ThreadForm(TypedMentionsMixin, CounterpartyFormMixin, forms.ModelForm):
+class ThreadForm(DescribedForm):
     class Meta:
         model = Thread
         fields = ["subject", "partner", "counterparty_text", "description", "orders"]
@@ -85,9 +87,7 @@ class ThreadForm(TypedMentionsMixin, CounterpartyFormMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, viewer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.mention_company, self.ambiguous_mentions = viewer.company, []
-        self.setup_counterparty(viewer)
+        super().__init__(*args, viewer=viewer, **kwargs)
         orders = Q(pk__in=Order.objects.visible_to(viewer).values("pk"))
         if self.instance.pk:
             # Orders already linked stay choices even when their partner is a colleague's: saving
@@ -96,13 +96,8 @@ class ThreadForm(TypedMentionsMixin, CounterpartyFormMixin, forms.ModelForm):
         self.fields["orders"].queryset = Order.objects.filter(orders).select_related("partner")
         self.fields["orders"].required = False
 
-    def clean(self):
-        cleaned = super().clean()
-        self.clean_counterparty(cleaned)
-        return cleaned
 
-
-class ItemForm(TypedMentionsMixin, CounterpartyFormMixin, forms.ModelForm):
+class ItemForm(DescribedForm):
     """Shared by communications and tasks: thread choice, counterparty, assignee, files."""
 
     new_thread_subject = forms.CharField(
@@ -114,9 +109,7 @@ class ItemForm(TypedMentionsMixin, CounterpartyFormMixin, forms.ModelForm):
     files = MultipleFileField(label=_("Attachments"))
 
     def __init__(self, *args, viewer, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.mention_company, self.ambiguous_mentions = viewer.company, []
-        self.setup_counterparty(viewer)
+        super().__init__(*args, viewer=viewer, **kwargs)
         self.fields["thread"].queryset = Thread.objects.visible_to(viewer).order_by("-created_at")
         self.fields["thread"].required = False
         members = User.objects.filter(
@@ -132,7 +125,6 @@ class ItemForm(TypedMentionsMixin, CounterpartyFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        self.clean_counterparty(cleaned)
         contact = cleaned.get("contact")
         if contact and cleaned.get("partner") and contact.partner_id != cleaned["partner"].pk:
             self.add_error("contact", _("This person is a contact of another partner."))

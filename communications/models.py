@@ -115,13 +115,6 @@ class Channel(models.TextChoices):
     MEETING = "meeting", _("Meeting")
 
 
-class CommunicationStatus(models.TextChoices):
-    NEW = "new", _("New")
-    IN_PROGRESS = "in_progress", _("In progress")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
-
-
 class ThreadItemQuerySet(CompanyOwnedQuerySet):
     """Communications and tasks: their author's and assignee's, and readable by whoever sees their thread."""
 
@@ -137,19 +130,84 @@ class ThreadItemQuerySet(CompanyOwnedQuerySet):
             | Q(company_id=viewer.company.pk, thread__in=Thread.objects.visible_to(viewer))
         )
 
+    def open(self):
+        """Not yet finished: a task not done, a communication not closed."""
+        return self.exclude(status=self.model.FINISHED)
 
-class CommunicationQuerySet(ThreadItemQuerySet):
-    pass
 
+class ThreadItem(Counterparty):
+    """Abstract: what a communication and a task share, one table each (the same columns as before).
 
-class Communication(Counterparty):
+    A number of its series, the counterparty, a description with mentions, an author and an assignee
+    (both see it), attachments (``Attachment.<kind>``) and a status whose choices each kind declares.
+    Written through one service path (``communications.services.thread_item_create/update``), listed
+    by one row template (``_item_rows.html``) and exported through ``core.export``.
+    """
+
+    FINISHED: str  # the status that ends the item's work (each kind's own)
+
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="communications", verbose_name=_("company")
+        Company, on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("company")
     )
     number = models.CharField(_("number"), max_length=20)
     thread = models.ForeignKey(
-        Thread, on_delete=models.PROTECT, related_name="communications", verbose_name=_("thread")
+        Thread, on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("thread")
     )
+    subject = models.CharField(_("subject"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_%(class)ss",
+        verbose_name=_("assignee"),
+        help_text=_("The colleague who must react. They are notified."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = ThreadItemQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [models.UniqueConstraint(fields=["company", "number"], name="%(class)s_unique_number")]
+        indexes = [
+            models.Index(fields=["company", "created_at"], name="%(class)s_created"),
+            models.Index(fields=["thread", "created_at"], name="%(class)s_thread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"communications:{self._meta.model_name}", args=[self.pk])
+
+    @property
+    def kind(self) -> str:
+        """ "communication" or "task": the row template's and the attachment's name for it."""
+        return self._meta.model_name
+
+    def number_prefix(self) -> str:
+        """The series of its number (IN, OUT, T), before the year."""
+        raise NotImplementedError
+
+    def status_settle(self) -> None:
+        """Fields that follow the status and the assignee, set before each save (none by default)."""
+
+
+class CommunicationStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+
+
+class Communication(ThreadItem):
+    FINISHED = CommunicationStatus.CLOSED
+
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     contact = models.ForeignKey(
@@ -160,36 +218,16 @@ class Communication(Counterparty):
         related_name="+",
         verbose_name=_("contact person"),
     )
-    subject = models.CharField(_("subject"), max_length=255)
-    description = models.TextField(_("description"), blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
-    )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="assigned_communications",
-        verbose_name=_("assignee"),
-        help_text=_("The colleague who must react. They are notified."),
-    )
     status = models.CharField(
         _("status"), max_length=12, choices=CommunicationStatus.choices, default=CommunicationStatus.NEW
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=False)
 
-    objects = CommunicationQuerySet.as_manager()
-
-    class Meta:
+    class Meta(ThreadItem.Meta):
         verbose_name = _("communication")
         verbose_name_plural = _("communications")
         ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["company", "number"], name="communication_unique_number"),
-        ]
         indexes = [
-            models.Index(fields=["company", "created_at"], name="communication_created"),
+            *ThreadItem.Meta.indexes,
             # The list filtered by channel and direction, newest first: a range scan in the list's order;
             # with the owners included, the capped count is read from the index alone (issue 9).
             models.Index(
@@ -199,14 +237,11 @@ class Communication(Counterparty):
             ),
             models.Index(fields=["company", "author", "created_at"], name="communication_author"),
             models.Index(fields=["company", "assignee", "created_at"], name="communication_assignee"),
-            models.Index(fields=["thread", "created_at"], name="communication_thread"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.number} {self.subject}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("communications:communication", args=[self.pk])
+    def number_prefix(self) -> str:
+        """IN or OUT; a direction that is neither fails here, before anything is saved."""
+        return {Direction.INCOMING: "IN", Direction.OUTGOING: "OUT"}[self.direction]
 
 
 class TaskStatus(models.TextChoices):
@@ -216,32 +251,9 @@ class TaskStatus(models.TextChoices):
     DONE = "done", _("Done")
 
 
-class TaskQuerySet(ThreadItemQuerySet):
-    def open(self):
-        return self.exclude(status=TaskStatus.DONE)
+class Task(ThreadItem):
+    FINISHED = TaskStatus.DONE
 
-
-class Task(Counterparty):
-    company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("company")
-    )
-    number = models.CharField(_("number"), max_length=20)
-    thread = models.ForeignKey(
-        Thread, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("thread")
-    )
-    subject = models.CharField(_("subject"), max_length=255)
-    description = models.TextField(_("description"), blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
-    )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="assigned_tasks",
-        verbose_name=_("assignee"),
-    )
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NEW)
     source_communication = models.ForeignKey(
@@ -252,27 +264,28 @@ class Task(Counterparty):
         related_name="tasks",
         verbose_name=_("made from communication"),
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
-    objects = TaskQuerySet.as_manager()
-
-    class Meta:
+    class Meta(ThreadItem.Meta):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["deadline", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["company", "number"], name="task_unique_number")]
         indexes = [
+            *ThreadItem.Meta.indexes,
             models.Index(fields=["company", "assignee", "status", "deadline"], name="task_assignee_status"),
-            models.Index(fields=["company", "created_at"], name="task_created"),
-            models.Index(fields=["thread", "created_at"], name="task_thread"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.number} {self.subject}"
+    def number_prefix(self) -> str:
+        return "T"
 
-    def get_absolute_url(self) -> str:
-        return reverse("communications:task", args=[self.pk])
+    def status_settle(self) -> None:
+        """A new task given to someone is assigned; a done task records when, and forgets it if reopened."""
+        if self._state.adding and self.assignee_id and self.status == TaskStatus.NEW:
+            self.status = TaskStatus.ASSIGNED
+        if self.status == TaskStatus.DONE and self.completed_at is None:
+            self.completed_at = timezone.now()
+        elif self.status != TaskStatus.DONE:
+            self.completed_at = None
 
     @property
     def is_overdue(self) -> bool:

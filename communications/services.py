@@ -1,19 +1,15 @@
 """Writes on threads, communications and tasks: numbering, mentions, shares, notifications, attachments."""
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from communications import mentions
 from communications.attachments import attachments_add
-from communications.models import Communication, Direction, Task, TaskStatus, Thread
+from communications.models import Communication, Task, Thread, ThreadItem
 from communications.notifications import notify
 from communications.numbering import next_number
 from companies.models import Company, ShareReason, User
 from companies.sharing import share_grant_many
-
-PREFIXES = {Direction.INCOMING: "IN", Direction.OUTGOING: "OUT"}
-TASK_PREFIX = "T"
 
 
 def _reach(item, *, company: Company, actor: User, assigned: set[int], mentioned: set[int]) -> None:
@@ -110,12 +106,11 @@ def _thread_for(
 
 
 @transaction.atomic
-def communication_create(
+def thread_item_create(
+    model: type[ThreadItem],
     *,
     company: Company,
     author: User,
-    direction: str,
-    channel: str,
     subject: str,
     thread: Thread | None = None,
     new_thread_subject: str = "",
@@ -124,109 +119,79 @@ def communication_create(
     partner=None,
     counterparty_text: str = "",
     **fields,
-) -> Communication:
-    """Record an incoming or outgoing communication; it joins `thread` or starts a new one.
+) -> ThreadItem:
+    """Record a communication or a task (`model`); it joins `thread` or starts a new one.
 
-    1. Take the next number of the series (IN/OUT, year) under a row lock: no gap, no duplicate.
+    1. Take the next number of its series (IN/OUT/T, year) under a row lock: no gap, no duplicate.
     2. Save, store mentions, notify the assignee and newly mentioned people, attach the files.
     """
     counterparty = {"partner": partner, "counterparty_text": "" if partner else counterparty_text}
     thread = _thread_for(company, author, thread, new_thread_subject or subject, counterparty)
-    communication = Communication.objects.create(
+    item = model(
         company=company,
-        number=next_number(company=company, prefix=PREFIXES[direction]),
         thread=thread,
         author=author,
-        direction=direction,
-        channel=channel,
         subject=subject,
         description=description,
         **counterparty,
         **fields,
     )
-    reached = _mentions_sync(communication, company=company, actor=author, old_text="")
-    _reach(
-        communication,
-        company=company,
-        actor=author,
-        assigned=_newly_assigned(communication, None),
-        mentioned=reached,
-    )
-    attachments_add(thread=thread, communication=communication, files=files, user=author)
-    return communication
+    item.number = next_number(company=company, prefix=item.number_prefix())
+    item.status_settle()
+    item.save(force_insert=True)
+    return _item_saved(item, actor=author, files=files, old_text="", old_assignee_id=None)
 
 
-def _item_update(item, *, actor: User, files, fields: dict, before_save=None):
+@transaction.atomic
+def thread_item_update(item: ThreadItem, *, actor: User, files=(), **fields) -> ThreadItem:
     """Save edits of a communication or task; notify a new assignee and newly mentioned people only."""
     stored = _stored(item, "assignee_id", "description")
     if fields.get("partner") is not None:
         fields["counterparty_text"] = ""
     for name, value in fields.items():
         setattr(item, name, value)
-    if before_save:
-        before_save(item)
+    item.status_settle()
     item.save()
-    reached = _mentions_sync(item, company=item.company, actor=actor, old_text=stored["description"])
+    return _item_saved(
+        item,
+        actor=actor,
+        files=files,
+        old_text=stored["description"],
+        old_assignee_id=stored["assignee_id"],
+    )
+
+
+def _item_saved(item: ThreadItem, *, actor: User, files, old_text: str, old_assignee_id: int | None):
+    reached = _mentions_sync(item, company=item.company, actor=actor, old_text=old_text)
     _reach(
         item,
         company=item.company,
         actor=actor,
-        assigned=_newly_assigned(item, stored["assignee_id"]),
+        assigned=_newly_assigned(item, old_assignee_id),
         mentioned=reached,
     )
-    attachments_add(thread=item.thread, files=files, user=actor, **{type(item).__name__.lower(): item})
+    attachments_add(thread=item.thread, files=files, user=actor, **{item.kind: item})
     return item
 
 
-@transaction.atomic
-def communication_update(*, communication: Communication, actor: User, files=(), **fields) -> Communication:
-    return _item_update(communication, actor=actor, files=files, fields=fields)
-
-
-@transaction.atomic
-def task_create(
-    *,
-    company: Company,
-    author: User,
-    subject: str,
-    thread: Thread | None = None,
-    new_thread_subject: str = "",
-    description: str = "",
-    files=(),
-    partner=None,
-    counterparty_text: str = "",
-    **fields,
-) -> Task:
-    counterparty = {"partner": partner, "counterparty_text": "" if partner else counterparty_text}
-    thread = _thread_for(company, author, thread, new_thread_subject or subject, counterparty)
-    if fields.get("assignee") is not None and fields.get("status", TaskStatus.NEW) == TaskStatus.NEW:
-        fields["status"] = TaskStatus.ASSIGNED
-    task = Task.objects.create(
-        company=company,
-        number=next_number(company=company, prefix=TASK_PREFIX),
-        thread=thread,
-        author=author,
-        subject=subject,
-        description=description,
-        **counterparty,
-        **fields,
+def communication_create(
+    *, company: Company, author: User, direction: str, channel: str, **fields
+) -> Communication:
+    return thread_item_create(
+        Communication, company=company, author=author, direction=direction, channel=channel, **fields
     )
-    reached = _mentions_sync(task, company=company, actor=author, old_text="")
-    _reach(task, company=company, actor=author, assigned=_newly_assigned(task, None), mentioned=reached)
-    attachments_add(thread=thread, task=task, files=files, user=author)
-    return task
 
 
-def _completion(task: Task) -> None:
-    if task.status == TaskStatus.DONE and task.completed_at is None:
-        task.completed_at = timezone.now()
-    elif task.status != TaskStatus.DONE:
-        task.completed_at = None
+def communication_update(*, communication: Communication, actor: User, **fields) -> Communication:
+    return thread_item_update(communication, actor=actor, **fields)
 
 
-@transaction.atomic
-def task_update(*, task: Task, actor: User, files=(), **fields) -> Task:
-    return _item_update(task, actor=actor, files=files, fields=fields, before_save=_completion)
+def task_create(*, company: Company, author: User, **fields) -> Task:
+    return thread_item_create(Task, company=company, author=author, **fields)
+
+
+def task_update(*, task: Task, actor: User, **fields) -> Task:
+    return thread_item_update(task, actor=actor, **fields)
 
 
 @transaction.atomic

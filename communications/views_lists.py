@@ -4,19 +4,18 @@ What a user sees comes only from ``Model.objects.visible_to(Viewer.for_request(r
 filters narrow that down further. An invalid filter value shows the form errors and an empty list.
 """
 
-import csv
-
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communications.filters import CommunicationFilter, TaskFilter
 from communications.models import Communication, Direction, Task, Thread
 from communications.paging import CappedPaginator
 from companies.permissions import function_required, has_function
 from companies.visibility import Viewer
+from core.export import csv_stream_response
 
 RELATED = ("partner", "author", "assignee", "thread")
 # What a list row shows (_communication_rows.html, _task_rows.html): the rest of each row, its partner
@@ -115,97 +114,61 @@ def task_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _safe_cell(value) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _local_iso(value) -> str:
     """Local (active time zone) time, ISO 8601 with its offset: 2026-10-01T09:00:00+02:00."""
     return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
 
 
-def _csv(filename: str, header: list[str], rows) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+# The export's columns, in order: (header, the cell of an item). The cells shared by both kinds come
+# from one place, so the two files say the same thing the same way.
+NUMBER = (gettext_lazy("Number"), lambda item: item.number)
+CREATED = (gettext_lazy("Created"), lambda item: _local_iso(item.created_at))
+STATUS = (gettext_lazy("Status"), lambda item: item.get_status_display())
+COUNTERPARTY = (gettext_lazy("Counterparty"), lambda item: item.counterparty_display)
+SUBJECT = (gettext_lazy("Subject"), lambda item: item.subject)
+PEOPLE = (
+    (gettext_lazy("Author"), lambda item: item.author),
+    (gettext_lazy("Assignee"), lambda item: item.assignee or ""),
+)
+THREAD = (gettext_lazy("Thread"), lambda item: item.thread.subject)
+COMMUNICATION_COLUMNS = (
+    NUMBER,
+    CREATED,
+    (gettext_lazy("Direction"), lambda item: item.get_direction_display()),
+    (gettext_lazy("Channel"), lambda item: item.get_channel_display()),
+    COUNTERPARTY,
+    (gettext_lazy("Contact"), lambda item: item.contact or ""),
+    SUBJECT,
+    *PEOPLE,
+    STATUS,
+    THREAD,
+)
+TASK_COLUMNS = (
+    NUMBER,
+    CREATED,
+    (gettext_lazy("Deadline"), lambda item: _local_iso(item.deadline)),
+    STATUS,
+    COUNTERPARTY,
+    SUBJECT,
+    *PEOPLE,
+    THREAD,
+)
 
-    def lines():
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([_safe_cell(value) for value in row])
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _export(filename: str, columns, items) -> StreamingHttpResponse:
+    """The filtered list as CSV, streamed while the database is read in chunks."""
+    rows = ([cell(item) for _header, cell in columns] for item in items.iterator(chunk_size=2000))
+    return csv_stream_response(filename, [header for header, _cell in columns], rows)
 
 
 # Export uses the view permission: there is no separate export permission for communications yet.
 @function_required("communications.view_communication")
 def communication_export(request: HttpRequest) -> StreamingHttpResponse:
     _filterset, items = _communications(request)
-    header = [
-        _("Number"),
-        _("Created"),
-        _("Direction"),
-        _("Channel"),
-        _("Counterparty"),
-        _("Contact"),
-        _("Subject"),
-        _("Author"),
-        _("Assignee"),
-        _("Status"),
-        _("Thread"),
-    ]
-    rows = (
-        [
-            item.number,
-            _local_iso(item.created_at),
-            item.get_direction_display(),
-            item.get_channel_display(),
-            item.counterparty_display,
-            item.contact or "",
-            item.subject,
-            item.author,
-            item.assignee or "",
-            item.get_status_display(),
-            item.thread.subject,
-        ]
-        for item in items.select_related("contact").iterator(chunk_size=2000)
-    )
-    return _csv("communications.csv", header, rows)
+    return _export("communications.csv", COMMUNICATION_COLUMNS, items.select_related("contact"))
 
 
 @function_required("communications.view_task")
 def task_export(request: HttpRequest) -> StreamingHttpResponse:
     _filterset, items = _tasks(request)
-    header = [
-        _("Number"),
-        _("Created"),
-        _("Deadline"),
-        _("Status"),
-        _("Counterparty"),
-        _("Subject"),
-        _("Author"),
-        _("Assignee"),
-        _("Thread"),
-    ]
-    rows = (
-        [
-            task.number,
-            _local_iso(task.created_at),
-            _local_iso(task.deadline),
-            task.get_status_display(),
-            task.counterparty_display,
-            task.subject,
-            task.author,
-            task.assignee or "",
-            task.thread.subject,
-        ]
-        for task in items.iterator(chunk_size=2000)
-    )
-    return _csv("tasks.csv", header, rows)
+    return _export("tasks.csv", TASK_COLUMNS, items)

@@ -1,4 +1,3 @@
-import csv
 import json
 
 from django.contrib import messages
@@ -11,6 +10,7 @@ from companies.visibility import get_visible_or_404
 from contacts import services
 from contacts.forms import ContactForm
 from contacts.models import Contact
+from core.export import table_response
 from partners.models import Partner
 
 
@@ -81,20 +81,16 @@ def contact_export(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_visible_or_404(request, Contact, pk, select_related=("partner",))
     data = services.contact_export(contact)
     if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(["section", "field", "value"])
-        for key, value in data["contact"].items():
-            writer.writerow(["contact", key, value])
-        writer.writerow(["partner", "name", data["partner"]["name"]])
-        writer.writerow(["types", "codes", ", ".join(data["types"])])
-        for notice in data["gdpr_notices"]:
-            writer.writerow(
+        rows = [
+            *(["contact", key, value] for key, value in data["contact"].items()),
+            ["partner", "name", data["partner"]["name"]],
+            ["types", "codes", ", ".join(data["types"])],
+            *(
                 ["gdpr_notice", notice["company"], f"{notice['status']} {notice['sent_at'] or ''}"]
-            )
-        return response
+                for notice in data["gdpr_notices"]
+            ),
+        ]
+        return table_response(f"contact-{contact.pk}", ["section", "field", "value"], rows)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}.json"'
     return response

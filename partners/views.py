@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,6 +10,7 @@ from communications.mentions import mentioned_in
 from communications.models import Thread
 from companies.permissions import function_required, has_function
 from companies.visibility import Viewer, get_visible_or_404
+from core.export import csv_stream_response
 from events.models import Event
 from partners import counterparty, services
 from partners.clients import bisnode
@@ -59,42 +58,24 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @function_required("partners.export_partners")
 def partner_export(request: HttpRequest) -> StreamingHttpResponse:
     filterset = _filtered(request)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    writer = csv.writer(_Echo())
     header = [_("Name"), _("Short name"), _("Tax number"), _("Type"), _("Status"), _("Owner"), _("Source")]
-
-    def rows():
-        yield "\ufeff" + writer.writerow(header)
-        for account in queryset.iterator(chunk_size=2000):
-            partner = account.partner
-            yield writer.writerow(
-                [
-                    _safe_cell(partner.name),
-                    _safe_cell(partner.short_name),
-                    partner.tax_number,
-                    partner.types_display,
-                    account.get_status_display(),
-                    _safe_cell(str(account.owner or "")),
-                    partner.get_source_display(),
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="partners.csv"'
-    return response
-
-
-def _safe_cell(text: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    rows = (
+        [
+            account.partner.name,
+            account.partner.short_name,
+            account.partner.tax_number,
+            account.partner.types_display,
+            account.get_status_display(),
+            account.owner or "",
+            account.partner.get_source_display(),
+        ]
+        for account in queryset.iterator(chunk_size=2000)
+    )
+    return csv_stream_response("partners.csv", header, rows)
 
 
 @function_required("partners.view_partner")
