@@ -182,7 +182,7 @@ def wait_for(predicate, timeout: float, what: str):
 @pytest.mark.skipif(not settings.IS_POSTGRES, reason="the import process needs the PostgreSQL test database")
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_import_is_taken_over_after_its_short_lease_and_marked_abandoned(tmp_path, settings):
-    lease = 6
+    lease = 15  # renewed every 2 s: a starved process still renews several times within one lease
     settings.ERP_LOCK_SECONDS = lease
     CompanyFactory(code="alfa")
     data = StallingErpData(stall_from=4)
@@ -191,7 +191,7 @@ def test_a_killed_import_is_taken_over_after_its_short_lease_and_marked_abandone
     env = {
         **os.environ, "DATABASE_URL": test_database_url(), "ERP_API_URL": server.url, "ERP_API_KEY": "k",
         "ERP_PAGE_SIZE": "5", "ERP_TIMEOUT": "600", "ERP_LOCK_SECONDS": str(lease),
-        "ERP_LOCK_RENEW_SECONDS": "1", "CELERY_TASK_ALWAYS_EAGER": "true",
+        "ERP_LOCK_RENEW_SECONDS": "2", "CELERY_TASK_ALWAYS_EAGER": "true",
         "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend", "LOG_FORMAT": "plain",
     }  # fmt: skip
     env.pop("REDIS_URL", None)
