@@ -310,7 +310,7 @@ class EmailPreferenceTests(TestCase):
     def test_mentions_and_assignments_come_by_email_when_chosen(self):
         from django.core import mail
 
-        company = CompanyFactory()
+        company = CompanyFactory(language="en")  # the e-mail goes in the company's language
         author = member(company, *ALL)
         reader = member(company, *ALL, email="reader@example.com")
         self.client.force_login(reader)
