@@ -13,8 +13,6 @@ if apps.is_installed("auditlog"):
     from auditlog.admin import LogEntryAdmin
     from auditlog.models import LogEntry
 
-    from companies.models import Company
-
     class CompanyFilter(admin.SimpleListFilter):
         """additional_data.company_id, written by core.audit for every entry (None: shared data)."""
 
@@ -22,9 +20,9 @@ if apps.is_installed("auditlog"):
         parameter_name = "company"
 
         def lookups(self, request, model_admin):
-            return [
-                (str(pk), name) for pk, name in Company.objects.order_by("name").values_list("pk", "name")
-            ]
+            # By name, not by import: core sits below companies in the layers (docs/architecture.md).
+            companies = apps.get_model("companies", "Company").objects.order_by("name")
+            return [(str(pk), name) for pk, name in companies.values_list("pk", "name")]
 
         def queryset(self, request, queryset):
             value = self.value()

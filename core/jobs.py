@@ -141,3 +141,18 @@ def connect_failure_recorder() -> None:
     from celery.signals import task_failure
 
     task_failure.connect(record_task_failure, weak=False, dispatch_uid="crm-record-task-failure")
+
+
+def enqueue_by_name(name: str, *args, **kwargs) -> None:
+    """Queue the task `name` ("erp_sync.tasks.push_partner_after_first_success") without importing it.
+
+    A lower app uses this to ask a higher one for work (events asks erp_sync), so the import graph stays
+    one-way (docs/architecture.md, "Layers"). The task's module is imported by name, so the task is
+    registered in any process, and `.delay()` (unlike `send_task`) respects CELERY_TASK_ALWAYS_EAGER.
+    """
+    from importlib import import_module
+
+    from celery import current_app
+
+    import_module(name.rpartition(".")[0])
+    current_app.tasks[name].delay(*args, **kwargs)

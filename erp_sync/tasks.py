@@ -2,13 +2,23 @@ from celery import shared_task
 
 from erp_sync.connectors import ConnectorError
 from erp_sync.importer import run_import
-from erp_sync.push import approvals_check, push_send
+from erp_sync.push import approvals_check, partner_push_after_first_success, push_send
 
 
 @shared_task(acks_late=True)
 def import_from_erp(full: bool = False, trigger: str = "schedule") -> str:
     """Hourly (editable in the admin) and on demand: the incremental import, or a full resync."""
     return run_import(full=full, trigger=trigger).status
+
+
+@shared_task(acks_late=True)
+def push_partner_after_first_success(partner_id: int) -> bool:
+    """Queued by events.services.event_close (by name) after a partner's successful event commits: the
+    first time, record the push and send it. Safe to run twice: one PartnerPush per partner."""
+    from partners.models import Partner
+
+    partner = Partner.objects.filter(pk=partner_id).first()
+    return partner is not None and partner_push_after_first_success(partner) is not None
 
 
 @shared_task(

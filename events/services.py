@@ -13,6 +13,7 @@ from companies.access import access_of
 from companies.models import Company, Membership, User
 from companies.workdays import WorkCalendar, company_day, company_midnight
 from core.cache import Generations
+from core.jobs import enqueue_by_name
 from events.models import Event, EventKind, EventType, Outcome
 
 
@@ -135,9 +136,12 @@ def event_close(*, event: Event, outcome: str, note: str, by: User) -> Event:
     locked.closed_by = by
     locked.save(update_fields=["outcome", "closing_note", "closed_at", "closed_by", "updated_at"])
     if outcome == Outcome.SUCCESSFUL and locked.partner_id:
-        from erp_sync.push import partner_push_after_first_success
-
-        partner_push_after_first_success(locked.partner)
+        # The first success sends a CRM-made partner to the ERP; erp_sync sits above events, so it is
+        # asked by task name after commit (its task is idempotent: one PartnerPush per partner).
+        partner_id = locked.partner_id
+        transaction.on_commit(
+            lambda: enqueue_by_name("erp_sync.tasks.push_partner_after_first_success", partner_id)
+        )
     return locked
 
 
