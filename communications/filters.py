@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
+from communications.matching import item_condition
 from communications.models import Channel, Communication, CommunicationStatus, Direction, Task, TaskStatus
 from companies.models import User
 from core.widgets import QuickSelect
-from search.matching import item_condition
 
 BIGINT_MAX = 2**63 - 1
 
@@ -136,7 +136,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 class ItemFilter(django_filters.FilterSet):
     """Filters shared by communications and tasks."""
 
-    # The global search's "show all" link lands here: subject or number, as search.matching defines it.
+    # The global search's "show all" link lands here: subject or number, as communications.matching defines it.
     q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=100)
     number = django_filters.CharFilter(lookup_expr="trgm_icontains", label=_("Number"), max_length=20)
     created_from = LocalDateFilter(field_name="created_at", label=_("Created from"))

@@ -7,7 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from core import checks  # noqa: F401 (registers the deploy checks)
+        from core import (
+            checks,  # noqa: F401 (registers the deploy checks)
+            lookups,  # noqa: F401 (registers the trgm_icontains lookup)
+        )
         from core.audit import connect_celery_actor, register_audited_models
 
         register_audited_models()

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import User
 from core.widgets import QuickSelect
+from partners.matching import matching_partners
 from partners.models import AccountStatus, PartnerAccount, PartnerAddress, PartnerSource
-from search.matching import matching_partners
 
 TYPE_CHOICES = [
     ("customer", _("Customer")),

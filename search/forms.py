@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from search.matching import MAX_LENGTH, MIN_LENGTH
+from core.matching import MAX_LENGTH, MIN_LENGTH
 
 
 class SearchForm(forms.Form):

@@ -1,7 +1,7 @@
 """Indexes for the partner fragment search (PostgreSQL only; SQLite searches without them).
 
 The name's trigram index exists since 0003. The short name gets one too, and the tax number a btree
-index on its normalised form (search.matching.tax_key_expression) for prefix searches. Built
+index on its normalised form (core.matching.tax_key_expression) for prefix searches. Built
 CONCURRENTLY: on a live database the partner table stays writable while they are built.
 """
 
