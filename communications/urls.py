@@ -1,10 +1,12 @@
 from django.urls import path
 
-from communications import views, views_lists, views_mentions
+from communications import views, views_counterparty, views_lists, views_mentions
 
 app_name = "communications"
 
 urlpatterns = [
+    path("partners/counterparties/", views_counterparty.counterparty_list, name="counterparties"),
+    path("partners/counterparties/promote/", views_counterparty.counterparty_promote_view, name="promote"),
     path("threads/", views.thread_list, name="thread_list"),
     path("threads/new/", views.thread_create, name="thread_create"),
     path("threads/<id:pk>/", views.thread_detail, name="thread"),

@@ -12,7 +12,7 @@ from companies.permissions import function_required, has_function
 from companies.visibility import Viewer, get_visible_or_404
 from core.export import csv_stream_response
 from events.models import Event
-from partners import counterparty, services
+from partners import services
 from partners.clients import bisnode
 from partners.filters import PartnerAccountFilter
 from partners.forms import (
@@ -280,44 +280,6 @@ def partner_adopt(request: HttpRequest, pk: int) -> HttpResponse:
         "account": account,
     }
     return render(request, "partners/partner_adopt.html", context)
-
-
-@function_required("partners.promote_counterparty")
-def counterparty_list(request: HttpRequest) -> HttpResponse:
-    """Free-text counterparties waiting to become partners."""
-    query = request.GET.get("q", "").strip()[:100]
-    entries = counterparty.free_text_counterparties(request.company, query)
-    page = Paginator(entries, 25).get_page(request.GET.get("page"))
-    partners = Partner.objects.visible_to(Viewer.for_request(request)).order_by("name")
-    return render(
-        request, "partners/counterparty_list.html", {"page": page, "query": query, "partners": partners}
-    )
-
-
-@function_required("partners.promote_counterparty")
-def counterparty_promote(request: HttpRequest) -> HttpResponse:
-    """Link the records carrying a free-text counterparty to an existing partner, or create one from it."""
-    if request.method != "POST":
-        return redirect("partners:counterparties")
-    text = request.POST.get("text", "").strip()[:255]
-    if not text:
-        messages.error(request, _("Choose a counterparty to promote."))
-        return redirect("partners:counterparties")
-    partner_id = request.POST.get("partner", "")
-    if partner_id.isdigit():
-        partner = get_visible_or_404(request, Partner, int(partner_id))
-    else:
-        account = services.partner_create(
-            company=request.company, owner=request.user, master={"name": text}, seat={}
-        )
-        partner = account.partner
-    linked = counterparty.counterparty_promote(company=request.company, text=text, partner=partner)
-    messages.success(
-        request,
-        _("“%(text)s” is now the partner %(partner)s: %(count)d records linked.")
-        % {"text": text, "partner": partner.name, "count": linked},
-    )
-    return redirect("partners:detail", pk=partner.pk)
 
 
 @function_required("partners.change_partner")

@@ -1,7 +1,7 @@
 from django.test import TestCase
 
+from communications.counterparty import free_text_counterparties
 from communications.models import Communication, Task, Thread
-from partners.counterparty import free_text_counterparties
 from partners.models import Partner
 from tests.communications import factories
 from tests.factories import CompanyFactory, PartnerAccountFactory, PartnerFactory, member

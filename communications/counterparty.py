@@ -1,5 +1,8 @@
 """Free-text counterparties (typed on threads, communications and tasks) and their promotion to partners.
 
+They live here, not in partners, because they read and write communications' records (the layers:
+partners sits below communications).
+
 Texts are compared case- and space-insensitively in Python (str.casefold), because SQLite's LOWER()
 only folds ASCII and Hungarian and Bulgarian names are not ASCII.
 """
@@ -8,13 +11,12 @@ from collections import defaultdict
 
 from django.db import transaction
 
+from communications.models import Communication, Task, Thread
 from companies.models import Company
 from partners.models import Partner
 
 
 def _holders():
-    from communications.models import Communication, Task, Thread
-
     return (Thread, Communication, Task)
 
 
