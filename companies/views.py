@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communications.mentions import mentioned_in
 from companies.forms import AddSupervisorForm, CompanySwitchForm, ProfileForm
 from companies.hierarchy import subordinate_ids, supervisor_edge_add, supervisor_ids
 from companies.middleware import SESSION_KEY
@@ -108,7 +107,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "all_above": all_above.order_by("last_name", "first_name"),
             "form": form,
             "can_manage": can_manage,
-            "mentioned_in": mentioned_in(person, viewer),
         },
     )
 
@@ -164,7 +162,6 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ancestors": department.get_ancestors(),
             "children": department.get_children(),
             "members": members,
-            "mentioned_in": mentioned_in(department, Viewer.for_request(request)),
         },
     )
 

@@ -1,8 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from communications.mentions import mentioned_in
-from communications.models import Thread
 from companies.permissions import member_required
 from companies.visibility import Viewer, get_visible_or_404
 from orders.models import Order, Product
@@ -19,8 +17,6 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "order": order,
             "lines": order.lines.select_related("product"),
-            "threads": Thread.objects.visible_to(viewer).filter(orders=order).order_by("-created_at", "-pk"),
-            "mentioned_in": mentioned_in(order, viewer),
         },
     )
 
@@ -31,5 +27,5 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "orders/product_detail.html",
-        {"product": product, "mentioned_in": mentioned_in(product, Viewer.for_request(request))},
+        {"product": product},  # its "Mentioned in" section: communications' mentions tag
     )

@@ -6,12 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from communications.mentions import mentioned_in
-from communications.models import Thread
 from companies.permissions import function_required, has_function
 from companies.visibility import Viewer, get_visible_or_404
 from core.export import csv_stream_response
-from events.models import Event
 from partners import services
 from partners.clients import bisnode
 from partners.filters import PartnerAccountFilter
@@ -95,15 +92,8 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assets": Asset.objects.visible_to(viewer).filter(partner=partner).select_related("site"),
         "can_edit": has_function(request, "partners.change_partner"),
         "can_add_contact": has_function(request, "contacts.add_contact"),
-        "events": Event.objects.visible_to(viewer)
-        .filter(partner=partner)
-        .select_related("type", "owner")
-        .order_by("-starts_at")[:50],
-        "threads": Thread.objects.visible_to(viewer)
-        .filter(partner=partner)
-        .select_related("owner")
-        .order_by("-created_at")[:20],
-        "mentioned_in": mentioned_in(partner, viewer),
+        # Events, threads and "Mentioned in" come from the higher apps' template tags
+        # (event_lists, threads, mentions), so this view imports neither (docs/architecture.md).
         "owner_changes": OwnerChange.objects.visible_to(viewer)
         .filter(partner=partner)
         .select_related("from_owner", "to_owner")[:20],
