@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "receivables",
     "erp_sync",
     "search",
+    "home",
 ]
 # Development tools (simulators, mail sink, `seed_demo`, `generate_data`; no product app imports them).
 # Installed unless CRM_DEVTOOLS=false, which the production image sets (it leaves the package out).

@@ -5,11 +5,12 @@ from django.views.i18n import JavaScriptCatalog
 from core import views as core_views
 from core.converters import IdConverter
 from core.health import health
+from home import views as home_views
 
 register_converter(IdConverter, "id")
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("health/", health, name="health"),
     path("favicon.ico", core_views.favicon),
     path("accounts/", include("django.contrib.auth.urls")),
