@@ -14,6 +14,7 @@ facts and have no business effect. When the cache does not answer, the database 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 from companies.models import Company, Membership, User
@@ -27,6 +28,42 @@ class Access:
     functions: frozenset[str]
     group_ids: frozenset[int]
     group_names: frozenset[str]
+
+
+CRM_APP_LABELS = (
+    "companies",
+    "partners",
+    "contacts",
+    "events",
+    "orders",
+    "communications",
+    "receivables",
+    "erp_sync",
+)
+
+
+def crm_functions() -> QuerySet[Permission]:
+    """The function list a permission group can be built from."""
+    return (
+        Permission.objects.filter(content_type__app_label__in=CRM_APP_LABELS)
+        .select_related("content_type")
+        .order_by("content_type__app_label", "content_type__model", "codename")
+    )
+
+
+def function_codes_for_membership(membership) -> frozenset[str]:
+    """All "app_label.codename" a membership's groups allow, combined with OR (one query)."""
+    if membership is None:
+        return frozenset()
+    if membership.user.is_superuser:
+        rows = crm_functions().values_list("content_type__app_label", "codename")
+    else:
+        rows = (
+            Permission.objects.filter(group__memberships=membership)
+            .values_list("content_type__app_label", "codename")
+            .distinct()
+        )
+    return frozenset(f"{app}.{codename}" for app, codename in rows)
 
 
 ACCESS = Generations("access", entry_seconds=600)
@@ -58,7 +95,6 @@ def access_of(membership: Membership | None) -> Access:
     known = membership.__dict__.get("_access")
     if known is not None:  # asked before for this instance (a request asks several times)
         return known
-    from companies.permissions import function_codes_for_membership
 
     def compute():
         groups = list(Group.objects.filter(memberships=membership).values_list("pk", "name"))

@@ -276,7 +276,7 @@ class SupervisorEdge(models.Model):
         }
 
     def clean(self) -> None:
-        from companies.hierarchy import would_create_cycle
+        from companies.graph import would_create_cycle
 
         if not (self.company_id and self.supervisor_id and self.subordinate_id):
             return

@@ -12,53 +12,21 @@ membership in that company.
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib.auth.models import Permission
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Min, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-CRM_APP_LABELS = (
-    "companies",
-    "partners",
-    "contacts",
-    "events",
-    "orders",
-    "communications",
-    "receivables",
-    "erp_sync",
-)
+# The function list and a membership's functions are computed (and cached) in companies.access; they are
+# re-exported here, where views and the admin look for them.
+from companies.access import CRM_APP_LABELS, access_of, crm_functions, function_codes_for_membership
 
-
-def crm_functions() -> QuerySet[Permission]:
-    """The function list a permission group can be built from."""
-    return (
-        Permission.objects.filter(content_type__app_label__in=CRM_APP_LABELS)
-        .select_related("content_type")
-        .order_by("content_type__app_label", "content_type__model", "codename")
-    )
-
-
-def function_codes_for_membership(membership) -> frozenset[str]:
-    """All "app_label.codename" a membership's groups allow, combined with OR (one query)."""
-    if membership is None:
-        return frozenset()
-    if membership.user.is_superuser:
-        rows = crm_functions().values_list("content_type__app_label", "codename")
-    else:
-        rows = (
-            Permission.objects.filter(group__memberships=membership)
-            .values_list("content_type__app_label", "codename")
-            .distinct()
-        )
-    return frozenset(f"{app}.{codename}" for app, codename in rows)
+__all__ = ["CRM_APP_LABELS", "crm_functions", "function_codes_for_membership"]
 
 
 def has_function(request: HttpRequest, code: str) -> bool:
     """Whether the logged-in user may do `code` in their active company."""
-    from companies.access import access_of
-
     membership = getattr(request, "membership", None)
     if membership is None:
         return False

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from companies.models import Company, User
+from core.jobs import enqueue_by_name
 from erp_sync.connectors import Connector, Page, get_connector
 from erp_sync.models import RunStatus, SyncError, SyncRun, SyncState
 from erp_sync.records import PARSERS, BadRecord, Lookups
@@ -432,9 +433,9 @@ class PageImporter:
         ]
         SyncError.objects.bulk_create(errors)
         if result.notice_ids:
-            from erp_sync.tasks import send_gdpr_notices
-
-            transaction.on_commit(partial(send_gdpr_notices.delay, result.notice_ids))
+            transaction.on_commit(
+                partial(enqueue_by_name, "erp_sync.tasks.send_gdpr_notices", result.notice_ids)
+            )
         page_counts = Counter(result.outcomes.values())
         if errors:
             page_counts["skipped"] += len(errors)

@@ -5,6 +5,7 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
+from core.jobs import enqueue_by_name
 from erp_sync.connectors import Connector, ConnectorError, get_connector
 from erp_sync.models import PartnerPush, PushStatus
 from partners.models import Partner, PartnerSource
@@ -40,15 +41,13 @@ def partner_payload(partner: Partner) -> dict:
 @transaction.atomic
 def partner_push_after_first_success(partner: Partner) -> PartnerPush | None:
     """Called when an event with the partner closes successfully: the first time, queue the push."""
-    from erp_sync.tasks import push_partner
-
     if partner.source != PartnerSource.CRM:
         return None
     push, created = PartnerPush.objects.get_or_create(partner=partner)
     if not created:
         return push
     Partner.objects.filter(pk=partner.pk).update(source=PartnerSource.PENDING_ERP_APPROVAL)
-    transaction.on_commit(lambda: push_partner.delay(push.pk))
+    transaction.on_commit(lambda: enqueue_by_name("erp_sync.tasks.push_partner", push.pk))
     return push
 
 

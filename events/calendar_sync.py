@@ -34,6 +34,7 @@ from google.auth import jwt as google_jwt
 from google.oauth2.credentials import Credentials
 from google_auth_oauthlib.flow import Flow
 
+from core.jobs import enqueue_by_name
 from events.clients import google_calendar as google
 from events.models import (
     Event,
@@ -53,6 +54,9 @@ SESSION_VERIFIER = "google_oauth_code_verifier"
 # When a user connects, their meetings from this far back onwards are copied to Google.
 INITIAL_SYNC_SINCE = timedelta(days=1)
 INITIAL_SYNC_LIMIT = 500
+# The Celery tasks (events/google_tasks.py) call this module's work functions, so they are queued by name.
+SYNC_TASK = "events.google_tasks.sync_event_to_google"
+DELETE_TASK = "events.google_tasks.delete_google_event"
 
 
 class OAuthError(Exception):
@@ -268,8 +272,6 @@ def schedule_google_sync(event: Event) -> None:
     no longer should (removed participant, type no longer a meeting) are queued
     too: their copy is deleted. Never raises.
     """
-    from events.google_tasks import sync_event_to_google
-
     try:
         user_ids = set(event.google_links.values_list("user_id", flat=True))
         if event.type.kind in SYNCED_KINDS:
@@ -278,26 +280,24 @@ def schedule_google_sync(event: Event) -> None:
             user_id__in=user_ids, status=GoogleConnectionStatus.ACTIVE
         ).values_list("user_id", flat=True)
         for user_id in sorted(active):
-            transaction.on_commit(partial(sync_event_to_google.delay, event.pk, user_id), robust=True)
+            transaction.on_commit(partial(enqueue_by_name, SYNC_TASK, event.pk, user_id), robust=True)
     except Exception:
         logger.exception("Could not schedule the Google Calendar sync of event %s", event.pk)
 
 
 def schedule_google_delete(event: Event) -> None:
     """Call BEFORE deleting an event: after commit, delete its Google copies. Never raises."""
-    from events.google_tasks import delete_google_event
-
     try:
         for user_id, google_event_id in event.google_links.values_list("user_id", "google_event_id"):
-            transaction.on_commit(partial(delete_google_event.delay, user_id, google_event_id), robust=True)
+            transaction.on_commit(
+                partial(enqueue_by_name, DELETE_TASK, user_id, google_event_id), robust=True
+            )
     except Exception:
         logger.exception("Could not schedule the Google Calendar delete of event %s", event.pk)
 
 
 def schedule_initial_sync(user) -> None:
     """After connecting: copy the user's current and future meetings and reminders."""
-    from events.google_tasks import sync_event_to_google
-
     since = timezone.now() - INITIAL_SYNC_SINCE
     event_ids = (
         Event.objects.filter(
@@ -308,7 +308,7 @@ def schedule_initial_sync(user) -> None:
         .distinct()[:INITIAL_SYNC_LIMIT]
     )
     for event_id in event_ids:
-        transaction.on_commit(partial(sync_event_to_google.delay, event_id, user.pk), robust=True)
+        transaction.on_commit(partial(enqueue_by_name, SYNC_TASK, event_id, user.pk), robust=True)
 
 
 # -- the work the Celery tasks do ---------------------------------------------
