@@ -1,4 +1,4 @@
-"""The Celery app and the whole periodic schedule, declared here and nowhere else.
+"""The Celery app. The whole periodic schedule is declared in ops/schedule.py (`PERIODIC_TASKS`).
 
 `manage.py sync_schedules` copies `PERIODIC_TASKS` into django-celery-beat's
 tables once (creating what is missing, never overwriting), so admins can edit
@@ -15,51 +15,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_project.settings")
 app = Celery("crm_project", task_cls="core.jobs:CrmTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-
-# name -> (task, crontab fields). Times are in settings.TIME_ZONE.
-PERIODIC_TASKS: dict[str, dict] = {
-    # Every minute: proves the worker and beat are alive (read by the health page).
-    "heartbeat": {
-        "task": "core.tasks.record_heartbeat",
-        "crontab": {"minute": "*", "hour": "*"},
-    },
-    # Every minute: in-app and e-mail reminders that have come due (each person once).
-    "event-reminders": {
-        "task": "events.tasks.send_due_reminders",
-        "crontab": {"minute": "*", "hour": "*"},
-    },
-    # Every 5 minutes: the outbox sweeps (sends whose task was lost between commit and enqueue).
-    "gdpr-outbox": {
-        "task": "contacts.tasks.resend_stuck_gdpr_notices",
-        "crontab": {"minute": "*/5", "hour": "*"},
-    },
-    "dunning-outbox": {
-        "task": "receivables.tasks.resend_stuck_letters",
-        "crontab": {"minute": "*/5", "hour": "*"},
-    },
-    # Hourly at :15: the incremental import from the ERP (partners, products, orders, invoices).
-    "erp-import": {
-        "task": "erp_sync.tasks.import_from_erp",
-        "crontab": {"minute": "15", "hour": "*"},
-    },
-    # Every 10 minutes: approvals of partners pushed to the ERP.
-    "erp-approvals": {
-        "task": "erp_sync.tasks.check_partner_approvals",
-        "crontab": {"minute": "*/10", "hour": "*"},
-    },
-    # Daily at 07:00: dunning letters by working-day rules (preview in the admin first).
-    "dunning": {
-        "task": "receivables.tasks.run_daily_dunning",
-        "crontab": {"minute": "0", "hour": "7"},
-    },
-    # Daily at 03:40: forget periodic job runs older than 30 days (failures: 90 days).
-    "prune-job-runs": {
-        "task": "core.tasks.prune_job_runs",
-        "crontab": {"minute": "40", "hour": "3"},
-    },
-    # Daily at 05:30: partners without a next event for a month go to the supervisor.
-    "partners-without-next-event": {
-        "task": "events.tasks.reassign_partners_without_next_event",
-        "crontab": {"minute": "30", "hour": "5"},
-    },
-}

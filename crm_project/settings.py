@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "anymail",
     "axes",
     "core",
+    "ops",
     "auditlog",
     "companies",
     "partners",

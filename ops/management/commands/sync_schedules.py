@@ -1,11 +1,11 @@
 from django.core.management.base import BaseCommand
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from crm_project.celery import PERIODIC_TASKS
+from ops.schedule import PERIODIC_TASKS
 
 
 class Command(BaseCommand):
-    help = "Create the periodic jobs declared in crm_project/celery.py that are missing (never overwrites admin edits)."
+    help = "Create the periodic jobs declared in ops/schedule.py that are missing (never overwrites admin edits)."
 
     def handle(self, *args, **options) -> None:
         from django.conf import settings
