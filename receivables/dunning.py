@@ -250,8 +250,8 @@ class LetterRenderer:
                 "partner": planned.partner,
                 "company": self.company,
                 "level": planned.level,
-                "letter_date": letters.letter_date(on),
-                "deadline": letters.letter_date(deadline),
+                "letter_date": letters.letter_date(on, language),
+                "deadline": letters.letter_date(deadline, language),
                 "payment_within": self.policy.payment_within,
                 "invoices": [
                     {
@@ -261,8 +261,8 @@ class LetterRenderer:
                         "open_amount": line.open_amount,
                         "currency": line.currency,
                         "days_overdue": line.days_overdue,
-                        "issued": letters.letter_date(line.issued_on),
-                        "due": letters.letter_date(line.due_on),
+                        "issued": letters.letter_date(line.issued_on, language),
+                        "due": letters.letter_date(line.due_on, language),
                         "amount": letters.amount_text(line.open_amount, line.currency, language),
                     }
                     for line in lines

@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import translation
+from django.utils import formats, translation
 
 from companies.models import Company
 from core.templatetags.crm import money
@@ -38,9 +38,11 @@ def language_of(language: str | None) -> str:
     return code if code in LANGUAGES else "en"
 
 
-def letter_date(d: date) -> str:
-    """Day-first, as Hungarian and Bulgarian companies date their documents in any language."""
-    return d.strftime("%d.%m.%Y")
+def letter_date(d: date, language: str = "en") -> str:
+    """A date as the letter's language writes it on a document: "2026.12.15." in Hungarian,
+    "15.12.2026" in Bulgarian, "15/12/2026" in English (never the US month-first order)."""
+    with translation.override(language_of(language)):
+        return formats.date_format(d, "SHORT_DATE_FORMAT")
 
 
 def amount_text(amount: Decimal, currency: str, language: str) -> str:
@@ -130,8 +132,8 @@ def invoice_table(lines: Sequence[LetterLine], totals: dict[str, Decimal], langu
     rows = [
         [
             line.number,
-            letter_date(line.issued_on),
-            letter_date(line.due_on),
+            letter_date(line.issued_on, language),
+            letter_date(line.due_on, language),
             str(line.days_overdue),
             amount_text(line.open_amount, line.currency, language),
         ]
@@ -187,7 +189,7 @@ def payment_details(company: Company, deadline: date, numbers: Sequence[str], la
     labels = LABELS[language_of(language)]
     return _labelled(
         [
-            (labels["deadline"], letter_date(deadline)),
+            (labels["deadline"], letter_date(deadline, language)),
             (labels["beneficiary"], company.name),
             (labels["bank"], company.bank_name),
             (labels["account"], company.bank_account),

@@ -522,7 +522,7 @@ class TaskListTests(TestCase):
         self.assertEqual(self.client.get(TASKS_CSV).status_code, 403)
 
     def test_invalid_filter_shows_errors_and_nothing(self):
-        response = self.get("deadline_to=31/12/2025&overdue=yes")
+        response = self.get("deadline_to=2025-13-45&overdue=yes")
         self.assertEqual(numbers(response), [])
         self.assertEqual(set(response.context["filter"].errors), {"deadline_to", "overdue"})
         self.assertContains(response, 'class="errorlist"')

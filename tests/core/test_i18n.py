@@ -39,3 +39,38 @@ class LanguageSwitchTests(TestCase):
     def test_login_page_follows_the_browser_language(self):
         response = self.client.get("/accounts/login/", headers={"accept-language": "hu"})
         self.assertContains(response, 'lang="hu"')
+
+
+class DateTimeFormatTests(TestCase):
+    """Hungarian and Bulgarian companies read day-first dates and the 24-hour clock in every language."""
+
+    moment = __import__("datetime").datetime(2026, 12, 7, 22, 5)
+
+    def shown(self, language: str, fmt: str) -> str:
+        from django.utils import formats
+
+        with translation.override(language):
+            return formats.date_format(self.moment, fmt)
+
+    def test_bulgarian_date_times_are_day_first_with_the_24_hour_clock(self):
+        self.assertEqual(self.shown("bg", "SHORT_DATETIME_FORMAT"), "07.12.2026 22:05")
+        # (Django's Bulgarian catalogue capitalises month names.)
+        self.assertEqual(self.shown("bg", "DATETIME_FORMAT").casefold(), "07 декември 2026, 22:05")
+
+    def test_english_is_day_first_with_the_24_hour_clock_never_us(self):
+        self.assertEqual(self.shown("en", "SHORT_DATETIME_FORMAT"), "07/12/2026 22:05")
+        self.assertEqual(self.shown("en", "DATETIME_FORMAT"), "7 Dec 2026, 22:05")
+        self.assertEqual(self.shown("en", "SHORT_DATE_FORMAT"), "07/12/2026")
+
+    def test_hungarian_keeps_its_own_year_first_order(self):
+        self.assertEqual(self.shown("hu", "SHORT_DATETIME_FORMAT"), "2026.12.07. 22:05")
+
+    def test_day_first_dates_are_accepted_as_typed(self):
+        from django import forms
+
+        field = forms.DateField()
+        with translation.override("en"):
+            self.assertEqual(str(field.clean("07/12/2026")), "2026-12-07")
+        with translation.override("bg"):
+            self.assertEqual(str(field.clean("07.12.2026")), "2026-12-07")
+            self.assertEqual(str(field.clean("2026-12-07")), "2026-12-07")  # ISO always

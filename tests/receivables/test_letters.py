@@ -80,10 +80,10 @@ class LetterTextTests(TestCase):
         header = next(line for line in body.splitlines() if line.startswith("Számlaszám"))
         for label in ("Számla kelte", "Esedékesség", "Késés (nap)", "Fennálló összeg"):
             self.assertIn(label, header)
-        self.assertIn("SZ-2026-0001  31.08.2026    30.09.2026            20     1 000 000 Ft", body)
+        self.assertIn("SZ-2026-0001  2026.08.31.   2026.09.30.           20     1 000 000 Ft", body)
         self.assertIn("Összesen:     1 250 000 Ft", body)
         # 8 working days after Tuesday 20 October: the 23rd (a holiday) and the weekends do not count.
-        self.assertIn("Fizetési határidő:  02.11.2026", body)
+        self.assertIn("Fizetési határidő:  2026.11.02.", body)  # dates as Hungarian documents write them
         self.assertIn("Bankszámlaszám:     11773016-01234567-00000008", body)
         self.assertIn("Bank:               OTP Bank Nyrt.", body)
         self.assertIn("Közlemény:          SZ-2026-0001, SZ-2026-0002", body)
@@ -122,7 +122,7 @@ class LetterTextTests(TestCase):
         self.assertIn("IBAN:", body)
         self.assertIn("BG80BNBG96611020345678", body)
         self.assertIn("Мария Иванова", body)
-        self.assertIn("30.09.2026", body)  # the due date, day first
+        self.assertIn("30.09.2026", body)  # the due date as Bulgarian documents write it
 
     def test_an_english_letter_for_a_contact_who_reads_english(self):
         company = self.company_with_debt(
@@ -135,7 +135,7 @@ class LetterTextTests(TestCase):
             self.assertIn(label, body)
         self.assertIn("1,250,000 Ft", body)
         self.assertIn("Account:            11773016-01234567-00000008", body)
-        self.assertIn("Payment deadline:   02.11.2026", body)
+        self.assertIn("Payment deadline:   02/11/2026", body)
         self.assertIn("What happens next", body)
 
     def planned(self, company, level: int, language: str) -> PlannedLetter:
@@ -183,7 +183,7 @@ class LetterTextTests(TestCase):
         mine, theirs = mail.outbox
         self.assertEqual(mine.subject, "Egyenlegközlő – Adós HU Kft.")
         self.assertTrue(mine.body.startswith("Kedves Partnerünk!"))
-        self.assertIn("Határidő: 02.11.2026", mine.body)
+        self.assertIn("Határidő: 2026.11.02.", mine.body)
         self.assertIn("Összesen:", mine.body)
         self.assertTrue(theirs.body.startswith("Tisztelt Partnerünk!"))
         self.assertIn("Korábbi fizetési emlékeztetőnk ellenére", second)  # other levels keep the default
