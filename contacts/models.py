@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from core.choices import ChoiceLabels
+from core.templating import check_templates_compile
 from partners.models import Partner
 
 
@@ -173,18 +174,7 @@ class GdprNoticeTemplate(models.Model):
         return f"{self.company or _('default')} / {self.language}"
 
     def clean(self) -> None:
-        """A template that does not compile is refused next to its field, not when a notice is due."""
-        from django.core.exceptions import ValidationError
-        from django.template import Template, TemplateSyntaxError
-
-        errors = {}
-        for name in ("subject", "body"):
-            try:
-                Template(getattr(self, name) or "")
-            except TemplateSyntaxError as error:
-                errors[name] = _("This template has an error: %(error)s") % {"error": error}
-        if errors:
-            raise ValidationError(errors)
+        check_templates_compile(self, "subject", "body")
 
 
 class NoticeStatus(models.TextChoices):
@@ -217,7 +207,7 @@ class GdprNotice(ChoiceLabels, models.Model):
     message_id = models.CharField(_("message id"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    # While "sending": the task that holds the send and until when (core/outbox.py).
+    # While "sending": the task that holds the send and until when (ops/outbox.py).
     lease_owner = models.CharField(max_length=64, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
 

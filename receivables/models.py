@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Company
 from core.choices import ChoiceLabels
+from core.templating import check_templates_compile
 from partners.models import Partner, PartnerLinkedQuerySet
 
 
@@ -159,17 +159,7 @@ class LetterTemplate(models.Model):
         return f"{self.company or _('default')} · {self.level} · {self.language}"
 
     def clean(self) -> None:
-        """A template that does not compile is refused next to its field, not at the next run."""
-        from django.template import Template, TemplateSyntaxError
-
-        errors = {}
-        for name in ("subject", "body"):
-            try:
-                Template(getattr(self, name) or "")
-            except TemplateSyntaxError as error:
-                errors[name] = _("This template has an error: %(error)s") % {"error": error}
-        if errors:
-            raise ValidationError(errors)
+        check_templates_compile(self, "subject", "body")
 
 
 class LetterStatus(models.TextChoices):
@@ -204,7 +194,7 @@ class DunningLetter(ChoiceLabels, models.Model):
     message_id = models.CharField(_("message id"), max_length=255, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
     last_error = models.TextField(blank=True, verbose_name=_("last error"))
-    # While "sending": the attempt holding the letter (its task id) and until when (core/outbox.py).
+    # While "sending": the attempt holding the letter (its task id) and until when (ops/outbox.py).
     lease_owner = models.CharField(max_length=64, blank=True, verbose_name=_("claimed by"))
     lease_until = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed until"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
