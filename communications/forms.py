@@ -110,7 +110,13 @@ class ItemForm(DescribedForm):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, viewer=viewer, **kwargs)
-        self.fields["thread"].queryset = Thread.objects.visible_to(viewer).order_by("-created_at")
+        threads = Q(pk__in=Thread.objects.visible_to(viewer).values("pk"))
+        if self.instance.thread_id:
+            # The item's own thread stays a choice when the editor reads the item through a share (a
+            # mention, an assignment) but not its thread: saving unchanged must not fail or move it.
+            # Other threads they cannot see stay refused (the same rule as the partner above).
+            threads |= Q(pk=self.instance.thread_id)
+        self.fields["thread"].queryset = Thread.objects.filter(threads).order_by("-created_at")
         self.fields["thread"].required = False
         members = User.objects.filter(
             memberships__company=viewer.company, memberships__is_active=True, is_active=True
