@@ -397,7 +397,7 @@ def main() -> int:
             [str(BIN / "celery"), "-A", "crm_project", "worker", "--loglevel", "INFO", "--concurrency", "2"],
         )
         # The scheduler comes from settings.CELERY_BEAT_SCHEDULER (django-celery-beat's DatabaseScheduler,
-        # or core.beat's subclass of it that also tells /health/ beat is alive).
+        # or ops.beat's subclass of it that also tells /health/ beat is alive).
         stack.start("celery beat", [str(BIN / "celery"), "-A", "crm_project", "beat", "--loglevel", "INFO"])
         health_start = wait_for_health(f"{host}/health/", stack)
         time.sleep(5)  # let the Celery worker finish starting before the clock runs

@@ -12,7 +12,7 @@ from companies.models import Company
 from contacts.models import Contact, ContactRole, ContactType, GdprNotice, NoticeStatus
 from contacts.notices import notice_message_id, render_notice
 from core.audit import erase_contact_from_log
-from core.outbox import Outbox, Unsendable, queue_after_commit
+from ops.outbox import Outbox, Unsendable, queue_after_commit
 from partners.models import Partner
 
 # The task that sends one notice, by name (it imports this module, not the other way round).
@@ -154,11 +154,11 @@ NOTICE_OUTBOX = Outbox(
 
 
 def gdpr_notice_send(*, notice_id: int, attempt_owner: str, actor) -> str:
-    """Send one recorded GDPR notice exactly once, through the outbox (`core.outbox.Outbox.send`).
+    """Send one recorded GDPR notice exactly once, through the outbox (`ops.outbox.Outbox.send`).
 
     `attempt_owner` is the sending task's id (the lease's owner); `actor` who sends (jobs: the system
     user). Returns what happened ("sent", "nothing to do", "no address", "gave up", "taken over");
-    raises `core.outbox.SendFailed` when the send failed and should be retried.
+    raises `ops.outbox.SendFailed` when the send failed and should be retried.
     """
     return NOTICE_OUTBOX.send(notice_id, attempt_owner=attempt_owner, actor=actor)
 

@@ -4,12 +4,12 @@ from celery import shared_task
 
 from contacts.services import MAX_ATTEMPTS, NOTICE_OUTBOX, gdpr_notice_send
 from core.audit import system_user
-from core.outbox import send_task_options
+from ops.outbox import send_task_options
 
 
 @shared_task(**send_task_options(max_attempts=MAX_ATTEMPTS, first_retry_after=30))
 def send_gdpr_notice(self, notice_id: int) -> str:
-    """Send one GDPR notice exactly once (contacts.services.gdpr_notice_send, core/outbox.py); a failed
+    """Send one GDPR notice exactly once (contacts.services.gdpr_notice_send, ops/outbox.py); a failed
     send is retried after 30 s, 60 s, 120 s... (full jitter) until its attempts are used up."""
     return gdpr_notice_send(
         notice_id=notice_id, attempt_owner=self.request.id or uuid.uuid4().hex, actor=system_user()

@@ -1,11 +1,9 @@
-"""The admin of core: the audit log (auditlog's LogEntry admin with company and actor filters), periodic
-job runs and failed background tasks (read-only)."""
+"""The admin of core: the audit log (auditlog's LogEntry admin with company and actor filters). Periodic
+job runs and failed background tasks are in ops/admin.py."""
 
 from django.apps import apps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-
-from core.models import JobRun, TaskFailure
 
 if apps.is_installed("auditlog"):
     # Imported first so that its @admin.register has run before we replace the registration
@@ -44,29 +42,3 @@ if apps.is_installed("auditlog"):
             ("actor", admin.RelatedOnlyFieldListFilter),
             *LogEntryAdmin.list_filter[1:],
         ]
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the workers only: admins read and filter, nobody edits."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(JobRun)
-class JobRunAdmin(_ReadOnlyAdmin):
-    list_display = ["task", "slot", "status", "attempts", "started_at", "finished_at", "result"]
-    list_filter = ["status", "task"]
-    search_fields = ["task", "task_id", "error"]
-    date_hierarchy = "slot"
-
-
-@admin.register(TaskFailure)
-class TaskFailureAdmin(_ReadOnlyAdmin):
-    list_display = ["failed_at", "task", "exception"]
-    list_filter = ["task"]
-    search_fields = ["task", "task_id", "exception"]
-    date_hierarchy = "failed_at"

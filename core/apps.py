@@ -15,7 +15,3 @@ class CoreConfig(AppConfig):
 
         register_audited_models()
         connect_celery_actor()
-
-        from core.jobs import connect_failure_recorder
-
-        connect_failure_recorder()

@@ -11,7 +11,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_project.settings")
 
-# Every task's base class runs a beat-stamped periodic job once per slot (core/jobs.py).
-app = Celery("crm_project", task_cls="core.jobs:CrmTask")
+# Every task's base class runs a beat-stamped periodic job once per slot (ops/jobs.py).
+app = Celery("crm_project", task_cls="ops.jobs:CrmTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -189,19 +189,23 @@ MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 # E-mail: console by default; any SMTP server or anymail ESP by setting.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# The Resend backend moved from core to ops (issue 16): an .env written before the move keeps sending.
+EMAIL_BACKEND = {"core.mail.ResendEmailBackend": "ops.mail.ResendEmailBackend"}.get(
+    EMAIL_BACKEND, EMAIL_BACKEND
+)
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-# A send must end well within the outbox lease (core/outbox.py, 2 minutes).
+# A send must end well within the outbox lease (ops/outbox.py, 2 minutes).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="crm@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {
     # "user:password" for the basic auth the ESP's webhooks must send; without it webhooks are refused.
     "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
-    # EMAIL_BACKEND=core.mail.ResendEmailBackend (sends idempotency keys); the URL may point at the
+    # EMAIL_BACKEND=ops.mail.ResendEmailBackend (sends idempotency keys); the URL may point at the
     # local sink, `python -m devtools.mailsink` (docs/adr/0002-exactly-once-mail.md).
     "RESEND_API_KEY": env.str("ANYMAIL_RESEND_API_KEY", default=""),
     "RESEND_API_URL": env.str("ANYMAIL_RESEND_API_URL", default="https://api.resend.com/"),
@@ -241,7 +245,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULER = "core.beat:SlotScheduler"
+CELERY_BEAT_SCHEDULER = "ops.beat:SlotScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 # Two queues, each with its own worker (./run, docker-compose.yml, docs/deployment.md), so mass mail
 # never delays interactive work: "celery" (the default) for pushes to the ERP, reminders,

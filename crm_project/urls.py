@@ -4,8 +4,8 @@ from django.views.i18n import JavaScriptCatalog
 
 from core import views as core_views
 from core.converters import IdConverter
-from core.health import health
 from home import views as home_views
+from ops.health import health
 
 register_converter(IdConverter, "id")
 

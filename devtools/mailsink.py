@@ -1,7 +1,7 @@
 """A local mail sink speaking Resend's e-mail API, for tests and the demo.
 
 It answers `POST /emails` like https://api.resend.com does, so the real anymail Resend backend
-(`core.mail.ResendEmailBackend` with `ANYMAIL_RESEND_API_URL=http://127.0.0.1:PORT/`) sends to it,
+(`ops.mail.ResendEmailBackend` with `ANYMAIL_RESEND_API_URL=http://127.0.0.1:PORT/`) sends to it,
 and it models Resend's idempotency keys (https://resend.com/docs/dashboard/emails/idempotency-keys):
 
 - a request with a new `Idempotency-Key` is delivered (stored) and answered `{"id": ...}`;

@@ -42,11 +42,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from companies.models import Company, User
-from core.jobs import enqueue_by_name
 from erp_sync.connectors import Connector, Page, get_connector
 from erp_sync.models import RunStatus, SyncError, SyncRun, SyncState
 from erp_sync.records import PARSERS, BadRecord, Lookups
 from erp_sync.writers import WRITERS, PageResult
+from ops.jobs import enqueue_by_name
 
 logger = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from core.jobs import enqueue_by_name
 from erp_sync.connectors import Connector, ConnectorError, get_connector
 from erp_sync.models import PartnerPush, PushStatus
+from ops.jobs import enqueue_by_name
 from partners.models import Partner, PartnerSource
 
 logger = logging.getLogger(__name__)

@@ -34,7 +34,6 @@ from google.auth import jwt as google_jwt
 from google.oauth2.credentials import Credentials
 from google_auth_oauthlib.flow import Flow
 
-from core.jobs import enqueue_by_name
 from events.clients import google_calendar as google
 from events.models import (
     Event,
@@ -43,6 +42,7 @@ from events.models import (
     GoogleConnectionStatus,
     GoogleEventLink,
 )
+from ops.jobs import enqueue_by_name
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from companies.access import access_of
 from companies.models import Company, Membership, User
 from companies.workdays import WorkCalendar, company_day, company_midnight
 from core.cache import Generations
-from core.jobs import enqueue_by_name
 from events.models import Event, EventKind, EventType, Outcome
+from ops.jobs import enqueue_by_name
 
 
 class EventRuleError(Exception):

@@ -2,13 +2,20 @@ from django.apps import AppConfig
 
 
 class OpsConfig(AppConfig):
-    """Operations: the periodic schedule and the commands that run the installation.
+    """Operations: background jobs (CrmTask, the slot scheduler, JobRun/TaskFailure, heartbeat and prune
+    tasks, the periodic schedule), the outbox and its mail backend, /health/, backup/restore and
+    sync_schedules.
 
-    It sits above core (plumbing) and below every domain app (docs/architecture.md, "Layers"). The jobs
-    machinery, outbox, mail, health and backup still live in core for now (see the architecture note).
-    No translated verbose_name yet: with no models, the name shows nowhere; it gets one (and its hu/bg
-    translation) when JobRun/TaskFailure move here and the admin lists the app.
+    It sits above core (plumbing) and below every domain app (docs/architecture.md, "Layers").
+    JobRun/TaskFailure moved here from core keeping their tables (core_jobrun, core_taskfailure).
+    No translated verbose_name yet: the lead adds one with its hu/bg translation (a new msgid would fail
+    the translation test until then), so the admin shows the label.
     """
 
     name = "ops"
     label = "ops"
+
+    def ready(self) -> None:
+        from ops.jobs import connect_failure_recorder
+
+        connect_failure_recorder()

@@ -1,7 +1,8 @@
 """The whole periodic schedule, declared here and nowhere else (tasks named by their dotted path).
 
 `manage.py sync_schedules` copies it into django-celery-beat's tables once (creating what is missing,
-never overwriting), so admins can edit times in the admin and their edits survive restarts and upgrades.
+never overwriting), so admins can edit times in the admin and their edits survive restarts and upgrades;
+it also renames the task of existing rows after a task moved (RENAMED_TASKS).
 It lives in ops, not in crm_project/celery.py, so the command does not import the project (the layers).
 """
 
@@ -9,7 +10,7 @@ It lives in ops, not in crm_project/celery.py, so the command does not import th
 PERIODIC_TASKS: dict[str, dict] = {
     # Every minute: proves the worker and beat are alive (read by the health page).
     "heartbeat": {
-        "task": "core.tasks.record_heartbeat",
+        "task": "ops.tasks.record_heartbeat",
         "crontab": {"minute": "*", "hour": "*"},
     },
     # Every minute: in-app and e-mail reminders that have come due (each person once).
@@ -43,7 +44,7 @@ PERIODIC_TASKS: dict[str, dict] = {
     },
     # Daily at 03:40: forget periodic job runs older than 30 days (failures: 90 days).
     "prune-job-runs": {
-        "task": "core.tasks.prune_job_runs",
+        "task": "ops.tasks.prune_job_runs",
         "crontab": {"minute": "40", "hour": "3"},
     },
     # Daily at 05:30: partners without a next event for a month go to the supervisor.
@@ -51,4 +52,12 @@ PERIODIC_TASKS: dict[str, dict] = {
         "task": "events.tasks.reassign_partners_without_next_event",
         "crontab": {"minute": "30", "hour": "5"},
     },
+}
+
+# Tasks whose dotted name changed (old -> new): `sync_schedules` points an existing install's
+# django-celery-beat rows at the new name, so beat never sends a name no worker knows. Issue 16 moved
+# the heartbeat and the pruning from core to ops.
+RENAMED_TASKS: dict[str, str] = {
+    "core.tasks.record_heartbeat": "ops.tasks.record_heartbeat",
+    "core.tasks.prune_job_runs": "ops.tasks.prune_job_runs",
 }

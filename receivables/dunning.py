@@ -29,8 +29,8 @@ from companies.models import Company
 from companies.visibility import Viewer
 from companies.workdays import WorkCalendar, company_day
 from contacts.models import Contact
-from core.outbox import queue_after_commit
 from events.models import Event
+from ops.outbox import queue_after_commit
 from partners.models import Partner
 from receivables import letters
 from receivables.models import DunningLetter, DunningLetterInvoice, DunningPolicy, Invoice, LetterTemplate

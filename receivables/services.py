@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.core.mail import EmailMessage
 
-from core.outbox import Outbox
+from ops.outbox import Outbox
 from receivables.dunning import message_id_for
 from receivables.models import DunningLetter, LetterEvent, LetterStatus
 
@@ -42,11 +42,11 @@ LETTER_OUTBOX = Outbox(
 
 
 def dunning_letter_send(*, letter_id: int, attempt_owner: str, actor) -> str:
-    """Send one recorded letter exactly once, through the outbox (`core.outbox.Outbox.send`), with its
+    """Send one recorded letter exactly once, through the outbox (`ops.outbox.Outbox.send`), with its
     stable Message-ID and one "sent" event recorded in the same transaction as its status.
 
     `attempt_owner` is the sending task's id (the lease's owner); `actor` who sends (jobs: the system
     user). Returns what happened ("sent", "nothing to do", "gave up", "taken over"); raises
-    `core.outbox.SendFailed` when the send failed and should be retried.
+    `ops.outbox.SendFailed` when the send failed and should be retried.
     """
     return LETTER_OUTBOX.send(letter_id, attempt_owner=attempt_owner, actor=actor)

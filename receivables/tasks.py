@@ -3,7 +3,7 @@ import uuid
 from celery import shared_task
 
 from core.audit import system_user
-from core.outbox import send_task_options
+from ops.outbox import send_task_options
 from receivables.dunning import dunning_run_all
 from receivables.services import LETTER_OUTBOX, MAX_ATTEMPTS, dunning_letter_send
 from receivables.services import SENT_EVENT_ID as SENT_EVENT_ID  # where tests and the chaos suite read it
@@ -17,7 +17,7 @@ def run_daily_dunning() -> dict:
 
 @shared_task(**send_task_options(max_attempts=MAX_ATTEMPTS, first_retry_after=60))
 def send_dunning_letter(self, letter_id: int) -> str:
-    """Send one recorded letter exactly once (receivables.services.dunning_letter_send, core/outbox.py);
+    """Send one recorded letter exactly once (receivables.services.dunning_letter_send, ops/outbox.py);
     a failed send is retried after 60 s, 120 s, 240 s... (full jitter) until its attempts are used up."""
     return dunning_letter_send(
         letter_id=letter_id, attempt_owner=self.request.id or uuid.uuid4().hex, actor=system_user()

@@ -8,8 +8,8 @@ import pytest
 from anymail.exceptions import AnymailAPIError
 from django.core.mail import EmailMessage, get_connection
 
-from core.mail import idempotency_key, key_was_used_for_another_payload
 from devtools.mailsink import MailSink
+from ops.mail import idempotency_key, key_was_used_for_another_payload
 
 pytestmark = pytest.mark.chaos
 
@@ -23,9 +23,7 @@ def sink(tmp_path):
 def send(
     sink: MailSink, *, body: str = "Please pay.", message_id: str | None = "<letter-1@crm.example>", key=None
 ):
-    connection = get_connection(
-        "core.mail.ResendEmailBackend", api_key=key or "re_test_key", api_url=sink.url
-    )
+    connection = get_connection("ops.mail.ResendEmailBackend", api_key=key or "re_test_key", api_url=sink.url)
     headers = {"Message-ID": message_id} if message_id else {}
     message = EmailMessage(
         "Reminder", body, "crm@crm.example", ["ap@partner.example"], headers=headers, connection=connection

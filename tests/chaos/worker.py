@@ -86,7 +86,7 @@ def worker_env(*, sink_url: str, visibility_timeout: int | None) -> dict[str, st
         "DATABASE_URL": test_database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",
-        "EMAIL_BACKEND": "core.mail.ResendEmailBackend",
+        "EMAIL_BACKEND": "ops.mail.ResendEmailBackend",
         "ANYMAIL_RESEND_API_KEY": "re_test_key",
         "ANYMAIL_RESEND_API_URL": sink_url,
         "DEFAULT_FROM_EMAIL": settings.DEFAULT_FROM_EMAIL,

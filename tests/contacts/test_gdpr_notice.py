@@ -161,7 +161,7 @@ class GdprNoticeIdempotencyTests(TestCase):
         self.sink = MailSink(Path(tempfile.mkdtemp(prefix="crm-sink-")) / "sink.sqlite3").start()
         self.addCleanup(self.sink.stop)
         settings = override_settings(
-            EMAIL_BACKEND="core.mail.ResendEmailBackend",
+            EMAIL_BACKEND="ops.mail.ResendEmailBackend",
             ANYMAIL={"RESEND_API_KEY": "re_test", "RESEND_API_URL": self.sink.url},
         )
         settings.enable()

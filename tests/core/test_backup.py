@@ -19,9 +19,9 @@ from django.db import connection
 from django.test import SimpleTestCase, TransactionTestCase
 
 from companies.models import Company
-from core.management.commands import backup as backup_module
-from core.management.commands.backup import pg_connection, sqlite_copy
-from core.management.commands.restore import extract_media
+from ops.management.commands import backup as backup_module
+from ops.management.commands.backup import pg_connection, sqlite_copy
+from ops.management.commands.restore import extract_media
 from tests.factories import CompanyFactory
 
 ROOT = Path(__file__).resolve().parents[2]

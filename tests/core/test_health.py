@@ -6,9 +6,9 @@ from django.core.cache import cache
 from django.test import TestCase, TransactionTestCase
 from django.utils import timezone
 
-from core.beat import BEAT_KEY
-from core.models import TaskFailure
-from core.tasks import record_heartbeat
+from ops.beat import BEAT_KEY
+from ops.models import TaskFailure
+from ops.tasks import record_heartbeat
 
 UTC = ZoneInfo("UTC")
 
@@ -64,11 +64,11 @@ class BeatLivenessTests(TransactionTestCase):
     def test_beat_records_that_it_is_alive_when_it_sends(self):
         from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-        from core.beat import SlotScheduler
         from crm_project.celery import app
+        from ops.beat import SlotScheduler
 
         PeriodicTask.objects.create(
-            name="heartbeat", task="core.tasks.record_heartbeat", crontab=CrontabSchedule.objects.create()
+            name="heartbeat", task="ops.tasks.record_heartbeat", crontab=CrontabSchedule.objects.create()
         )
         scheduler = SlotScheduler(app=app)
         scheduler.apply_entry(scheduler.schedule["heartbeat"])

@@ -10,10 +10,10 @@ from django.test import TestCase, TransactionTestCase
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from core.beat import SlotScheduler
-from core.jobs import SKIPPED, SLOT_HEADER, slot_for
-from core.models import JobRun, TaskFailure
 from crm_project.celery import app as celery_app
+from ops.beat import SlotScheduler
+from ops.jobs import SKIPPED, SLOT_HEADER, slot_for
+from ops.models import JobRun, TaskFailure
 
 BUDAPEST = ZoneInfo("Europe/Budapest")
 RUNS: list[str] = []
@@ -127,12 +127,12 @@ class FailureTests(TestCase):
         count_run.apply_async(["x"], headers={SLOT_HEADER: at(2026, 11, 30, 7, 0).isoformat()})
         admin = UserFactory(is_staff=True, is_superuser=True)
         self.client.force_login(admin)
-        failures = self.client.get("/admin/core/taskfailure/")
+        failures = self.client.get("/admin/ops/taskfailure/")
         self.assertContains(failures, "the ERP said no")
-        runs = self.client.get("/admin/core/jobrun/", {"status__exact": "done"})
+        runs = self.client.get("/admin/ops/jobrun/", {"status__exact": "done"})
         self.assertContains(runs, count_run.name)
         # Read-only: nobody adds or edits a record by hand.
-        self.assertEqual(self.client.get("/admin/core/taskfailure/add/").status_code, 403)
+        self.assertEqual(self.client.get("/admin/ops/taskfailure/add/").status_code, 403)
 
 
 class BeatTests(TransactionTestCase):
@@ -185,7 +185,7 @@ class BeatTests(TransactionTestCase):
 
 class PruneTests(TestCase):
     def test_old_runs_go_recent_ones_and_recent_failures_stay(self):
-        from core.tasks import prune_job_runs
+        from ops.tasks import prune_job_runs
 
         now = timezone.now()
 

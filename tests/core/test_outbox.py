@@ -1,4 +1,4 @@
-"""The one sending routine (`core.outbox.Outbox.send`) every outbox kind goes through, the tasks that
+"""The one sending routine (`ops.outbox.Outbox.send`) every outbox kind goes through, the tasks that
 call it through their services, and queueing a send task by name.
 
 The routine is exercised with a kind of its own over the `GdprNotice` table, so what is proven here is
@@ -22,8 +22,8 @@ from django.test import TestCase, override_settings
 from contacts.models import GdprNotice, NoticeStatus
 from contacts.services import contact_create
 from core.audit import system_user
-from core.outbox import LEASE, Outbox, SendFailed, Unsendable, queue_after_commit
 from crm_project.celery import app as celery_app
+from ops.outbox import LEASE, Outbox, SendFailed, Unsendable, queue_after_commit
 from tests.contacts.test_gdpr_notice import FlakyEmailBackend
 from tests.factories import CompanyFactory, PartnerFactory
 

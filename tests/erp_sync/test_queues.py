@@ -8,11 +8,11 @@ import redis
 from django.conf import settings
 
 from contacts.tasks import resend_stuck_gdpr_notices, send_gdpr_notice
-from core.tasks import record_heartbeat
 from crm_project.celery import app
 from erp_sync.tasks import check_partner_approvals, import_from_erp, push_partner, send_gdpr_notices
 from events.google_tasks import delete_google_event, sync_event_to_google
 from events.tasks import send_due_reminders
+from ops.tasks import record_heartbeat
 from receivables.tasks import resend_stuck_letters, run_daily_dunning, send_dunning_letter
 from tests.chaos.worker import BrokerEnqueue
 

@@ -28,8 +28,8 @@ from contacts.models import ContactType, GdprNotice
 from contacts.notices import notice_message_id
 from contacts.services import contact_create
 from contacts.tasks import resend_stuck_gdpr_notices, send_gdpr_notice
-from core.outbox import LEASE
 from devtools.mailsink import MailSink
+from ops.outbox import LEASE
 from receivables.dunning import dunning_run, message_id_for
 from receivables.models import DunningLetter, Invoice, LetterEvent
 from receivables.tasks import SENT_EVENT_ID, resend_stuck_letters, send_dunning_letter
@@ -207,7 +207,7 @@ def test_killed_after_the_sink_accepted_is_recovered_by_the_sweep_and_the_late_r
     assert row.status == "sending" and original_task
 
     sink.on_accept = None
-    settings.EMAIL_BACKEND = "core.mail.ResendEmailBackend"
+    settings.EMAIL_BACKEND = "ops.mail.ResendEmailBackend"
     settings.ANYMAIL = {"RESEND_API_KEY": "re_test_key", "RESEND_API_URL": sink.url}
     assert kind.sweep() == 0  # the lease still runs: a live send is never doubled
     with time_machine.travel(timezone.now() + LEASE + timedelta(seconds=5)):

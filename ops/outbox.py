@@ -34,7 +34,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.mail import key_was_used_for_another_payload
+from ops.mail import key_was_used_for_another_payload
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """Beat's scheduler: django-celery-beat's DatabaseScheduler (schedules edited in the admin), with every
-message stamped with the slot it is for, so that the task side (core.jobs.CrmTask) runs each slot once
+message stamped with the slot it is for, so that the task side (ops.jobs.CrmTask) runs each slot once
 even when two beat processes run or a restarted beat catches a missed slot up."""
 
 import logging
@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django_celery_beat.schedulers import DatabaseScheduler
 
-from core.jobs import SLOT_HEADER, slot_for
+from ops.jobs import SLOT_HEADER, slot_for
 
 logger = logging.getLogger(__name__)
 

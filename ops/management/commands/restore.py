@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from core.management.commands.backup import (
+from ops.management.commands.backup import (
     database_settings,
     describe,
     is_postgres,

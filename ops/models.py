@@ -8,7 +8,7 @@ class JobRun(models.Model):
     """One slot of a periodic job (e.g. "the 07:00 dunning run of 30 Nov").
 
     The unique (task, slot) pair is what makes a slot run once: a second beat process, a restarted beat
-    or a duplicated message finds the row taken and skips (core.jobs.CrmTask).
+    or a duplicated message finds the row taken and skips (ops.jobs.CrmTask).
     """
 
     class Status(models.TextChoices):
@@ -27,6 +27,7 @@ class JobRun(models.Model):
     error = models.TextField(_("error"), blank=True)
 
     class Meta:
+        db_table = "core_jobrun"  # moved from core (ops/migrations/0001_initial.py): same table
         verbose_name = _("periodic job run")
         verbose_name_plural = _("periodic job runs")
         ordering = ["-slot", "task"]
@@ -48,6 +49,7 @@ class TaskFailure(models.Model):
     failed_at = models.DateTimeField(_("failed at"), db_index=True)
 
     class Meta:
+        db_table = "core_taskfailure"  # moved from core: same table
         verbose_name = _("failed background task")
         verbose_name_plural = _("failed background tasks")
         ordering = ["-failed_at"]

@@ -23,7 +23,7 @@ KEEP_FAILURES_DAYS = 90
 @shared_task
 def prune_job_runs() -> dict:
     """Daily: forget old periodic job runs and task failures (idempotent: deletes by age only)."""
-    from core.models import JobRun, TaskFailure
+    from ops.models import JobRun, TaskFailure
 
     now = timezone.now()
     runs, _ = (

@@ -1,9 +1,9 @@
 """GET /health/: database, cache (Redis in production), worker and beat liveness, failed tasks, as JSON.
 
 - worker: the heartbeat job's last run (written by a worker, every minute).
-- beat: the last message beat sent (written by core.beat.SlotScheduler; the heartbeat job alone makes
+- beat: the last message beat sent (written by ops.beat.SlotScheduler; the heartbeat job alone makes
   it send every minute). Beat alive and worker stale: the workers are down or the queue is stuck.
-- failed_tasks: background tasks that failed for good in the last 24 hours (core.models.TaskFailure,
+- failed_tasks: background tasks that failed for good in the last 24 hours (ops.models.TaskFailure,
   listed in the admin); informational, it does not change the overall status.
 
 No login and no settings values in the answer. 200 while the database answers (status "degraded" when
@@ -19,8 +19,8 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from core.beat import BEAT_KEY
-from core.tasks import HEARTBEAT_KEY
+from ops.beat import BEAT_KEY
+from ops.tasks import HEARTBEAT_KEY
 
 STALE_AFTER_SECONDS = 180
 
@@ -62,7 +62,7 @@ def _age_of(key: str) -> dict:
 
 
 def _failed_tasks() -> dict:
-    from core.models import TaskFailure
+    from ops.models import TaskFailure
 
     count = TaskFailure.objects.filter(failed_at__gte=timezone.now() - timedelta(hours=24)).count()
     return {"status": "ok" if count == 0 else "failing", "last_24_hours": count}

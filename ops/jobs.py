@@ -1,7 +1,7 @@
 """Periodic jobs run once per slot; tasks that fail for good are recorded for admins.
 
 How a periodic job runs once per slot, whatever happens to beat:
-1. Beat (`core.beat.SlotScheduler`) stamps every message it sends with the slot it is for: the latest
+1. Beat (`ops.beat.SlotScheduler`) stamps every message it sends with the slot it is for: the latest
    time at or before now that the job's schedule names (07:00 for the daily 07:00 dunning run, even if
    beat sends it at 07:03 or catches it up at 09:12 after a restart).
 2. `CrmTask` (every task's base class, see crm_project/celery.py) claims (task, slot) in `JobRun`, whose
@@ -62,7 +62,7 @@ def slot_for(run_every: schedule, now: datetime) -> datetime:
 
 def claim_slot(*, task: str, slot: datetime, task_id: str):
     """The JobRun this delivery may work on, or None when another delivery owns the slot."""
-    from core.models import JobRun
+    from ops.models import JobRun
 
     run, created = JobRun.objects.get_or_create(
         task=task,
@@ -97,7 +97,7 @@ class CrmTask(Task):
         slot = _slot_of(self.request)
         if slot is None:
             return super().__call__(*args, **kwargs)
-        from core.models import JobRun
+        from ops.models import JobRun
 
         run = claim_slot(task=self.name, slot=slot, task_id=self.request.id or "")
         if run is None:
@@ -120,7 +120,7 @@ class CrmTask(Task):
 
 def record_task_failure(sender=None, task_id=None, exception=None, args=None, kwargs=None, einfo=None, **_):
     """celery's task_failure signal: fires once a task has failed for good (not on a retry)."""
-    from core.models import TaskFailure
+    from ops.models import TaskFailure
 
     try:
         TaskFailure.objects.create(
