@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OpsConfig(AppConfig):
@@ -8,12 +9,11 @@ class OpsConfig(AppConfig):
 
     It sits above core (plumbing) and below every domain app (docs/architecture.md, "Layers").
     JobRun/TaskFailure moved here from core keeping their tables (core_jobrun, core_taskfailure).
-    No translated verbose_name yet: the lead adds one with its hu/bg translation (a new msgid would fail
-    the translation test until then), so the admin shows the label.
     """
 
     name = "ops"
     label = "ops"
+    verbose_name = _("Operations")
 
     def ready(self) -> None:
         from ops.jobs import connect_failure_recorder
