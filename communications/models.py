@@ -273,6 +273,11 @@ class Task(ThreadItem):
         indexes = [
             *ThreadItem.Meta.indexes,
             models.Index(fields=["company", "assignee", "status", "deadline"], name="task_assignee_status"),
+            # The task list's order (deadline, empty last, then newest first) for a whole company and
+            # per person: the list's parts read the page's rows and stop (companies.visibility.VisibleRows).
+            models.Index(fields=["company", "deadline", "-id"], name="task_deadline"),
+            models.Index(fields=["company", "author", "deadline", "-id"], name="task_author_deadline"),
+            models.Index(fields=["company", "assignee", "deadline", "-id"], name="task_assignee_deadline"),
         ]
 
     def number_prefix(self) -> str:

@@ -14,7 +14,7 @@ from communications.filters import CommunicationFilter, TaskFilter
 from communications.models import Communication, Direction, Task, Thread
 from communications.paging import CappedPaginator
 from companies.permissions import function_required, has_function
-from companies.visibility import Viewer
+from companies.visibility import Viewer, visible_rows
 from core.export import csv_stream_response
 
 RELATED = ("partner", "author", "assignee", "thread")
@@ -74,7 +74,9 @@ def _per_page(request: HttpRequest) -> int:
 
 def _render_list(request: HttpRequest, filterset, items, template: str, rows_template: str, extra: dict):
     number = request.GET.get("page")
-    page = CappedPaginator(items, _per_page(request), page=number).get_page(number)
+    # Each part of the visibility rule reads only the page's rows in the list's order (visible_rows).
+    rows = visible_rows(items, Viewer.for_request(request))
+    page = CappedPaginator(rows, _per_page(request), page=number).get_page(number)
     context = {"filter": filterset, "page": page, "page_sizes": PAGE_SIZES, **extra}
     if request.htmx:
         return render(request, rows_template, context)

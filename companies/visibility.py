@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.expressions import OrderBy, RawSQL
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
@@ -148,6 +150,178 @@ class CompanyOwnedQuerySet(models.QuerySet):
     def extra_visibility(self, viewer: Viewer, ids: frozenset[int]) -> Q:
         """More ways to see a row, OR-ed with ownership (override per model)."""
         return Q(pk__in=[])
+
+    def visibility_branches(self, viewer: Viewer) -> list[tuple[str | None, Q]] | None:
+        """The visibility rule as disjoint parts, for `VisibleRows`: ``(owner field, condition)``.
+
+        An owner field is walked once per visible user (``field = user``, the rows of an earlier
+        owner field left out, so no row comes twice); ``None`` is the shares' part (shared rows that
+        no owner field shows). Together they are exactly `visible_to` (the rows still carry its
+        filter too). None when the model has other ways to be seen (participants, an
+        `extra_visibility`): those lists read the plain queryset.
+        """
+        if self.participant_field or type(self).extra_visibility is not CompanyOwnedQuerySet.extra_visibility:
+            return None
+        ids = viewer.visible_user_ids
+        branches, before = [], Q()
+        for owner_field in self.owner_fields:
+            branches.append((owner_field, before))
+            before &= ~Q(**{f"{owner_field}_id__in": ids})
+        branches.append((None, Q(pk__in=granted_pks(viewer, self.model)) & before))
+        return branches
+
+
+def _ordering_keys(queryset: models.QuerySet) -> list[OrderBy] | None:
+    """The queryset's ORDER BY as OrderBy expressions, or None when it cannot be merged (random...)."""
+    query = queryset.query
+    terms = query.order_by or (queryset.model._meta.ordering if query.default_ordering else ())
+    keys = []
+    for term in terms:
+        if isinstance(term, str):
+            if term == "?" or "." in term:
+                return None
+            keys.append(OrderBy(F(term.lstrip("-")), descending=term.startswith("-")))
+        elif isinstance(term, OrderBy) and isinstance(term.expression, F):
+            keys.append(term)
+        elif isinstance(term, F):
+            keys.append(OrderBy(term))
+        else:
+            return None
+    return keys or None
+
+
+class VisibleRows:
+    """A visible, filtered, ordered list read a page at a time, reading about the rows it shows.
+
+    ``visible_to`` is one OR (owner, subordinates, shares): PostgreSQL cannot walk an index in the
+    list's order through it, so a page of 100 sorted every visible row. Here each part of the rule
+    (`visibility_branches`) reads its own rows in the list's order and stops after the page:
+    ``unnest(visible users) CROSS JOIN LATERAL (... WHERE author_id = user ORDER BY deadline LIMIT n)``,
+    the parts (disjoint) merged by UNION ALL, ordered, limited; the page then loads those primary
+    keys through the list's own queryset (its filters, visibility, select_related, only). The count
+    stops at its cap the same way (unordered parts under one LIMIT).
+
+    Same rows in the same order as the queryset (``tests/companies/test_visibility_equivalence.py``),
+    given an ordering that ends in a unique key (every list ends in ``-pk``). Sliced and counted like
+    a queryset by `CappedPaginator`; anything else (iterating, `len`) reads the plain queryset.
+    """
+
+    ordered = True
+
+    def __init__(self, queryset: models.QuerySet, viewer: Viewer, branches, keys: list[OrderBy]):
+        self.queryset = queryset
+        self.viewer = viewer
+        self.branches = branches
+        self.keys = keys
+        self.model = queryset.model
+
+    def _part(
+        self, owner_field: str | None, condition: Q, limit: int, ordered: bool
+    ) -> tuple[str, list] | None:
+        part = self.queryset.filter(condition)
+        if owner_field is not None:
+            part = part.filter(**{f"{owner_field}_id": RawSQL('"vis_u"."uid"', ())})
+        names = {f"vis_k{i}": key.expression for i, key in enumerate(self.keys)} if ordered else {}
+        part = part.annotate(vis_pk=F("pk"), **names).values("vis_pk", *names)
+        if ordered:
+            part = part.order_by(
+                *(
+                    OrderBy(
+                        F(name),
+                        descending=key.descending,
+                        nulls_first=key.nulls_first,
+                        nulls_last=key.nulls_last,
+                    )
+                    for name, key in zip(names, self.keys, strict=True)
+                )
+            )
+        else:
+            part = part.order_by()
+        try:
+            sql, params = part[:limit].query.get_compiler(using=self.queryset.db).as_sql()
+        except EmptyResultSet:  # a part that can hold nothing
+            return None
+        if owner_field is None:
+            return f"SELECT * FROM ({sql}) AS vis_s", list(params)  # noqa: S608 (Django's SQL)
+        users = sorted(self.viewer.visible_user_ids)
+        return (  # Django's compiled SQL and fixed names, values as parameters
+            f'SELECT "vis_b".* FROM unnest(%s::bigint[]) AS "vis_u"("uid") CROSS JOIN LATERAL ({sql}) AS "vis_b"',  # noqa: S608
+            [users, *params],
+        )
+
+    def _union(self, limit: int, ordered: bool) -> tuple[str, list] | None:
+        parts = [self._part(field, condition, limit, ordered) for field, condition in self.branches]
+        parts = [part for part in parts if part is not None]
+        if not parts:
+            return None
+        sql = " UNION ALL ".join(f"({part})" for part, _params in parts)
+        params = [param for _part, part_params in parts for param in part_params]
+        if ordered:
+            order = ", ".join(
+                f'"vis_k{i}" {"DESC" if key.descending else "ASC"}'
+                + (" NULLS FIRST" if key.nulls_first else " NULLS LAST" if key.nulls_last else "")
+                for i, key in enumerate(self.keys)
+            )
+            return f'SELECT "vis_pk" FROM ({sql}) AS "vis_all" ORDER BY {order} LIMIT %s', [*params, limit]  # noqa: S608
+        return f'SELECT 1 FROM ({sql}) AS "vis_all" LIMIT %s', [*params, limit]  # noqa: S608
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice) or item.step is not None or item.stop is None:
+            return self.queryset[item]
+        start, stop = item.start or 0, item.stop
+        if stop <= start:
+            return self.queryset.none()
+        union = self._union(stop, ordered=True)
+        if union is None:
+            return self.queryset.none()
+        sql, params = union
+        # An array, not IN (subquery): the planner then knows it fetches a page by primary key.
+        pk = f'"{self.model._meta.db_table}"."{self.model._meta.pk.column}"'
+        wanted = RawSQL(f"{pk} = ANY(ARRAY({sql}))", params, output_field=models.BooleanField())  # noqa: S611
+        return self.queryset.filter(wanted)[start:stop]
+
+    def capped_count(self, limit: int) -> int:
+        """The number of rows, counting at most `limit` (each part stops once the total is reached)."""
+        union = self._union(limit, ordered=False)
+        if union is None:
+            return 0
+        sql, params = union
+        with connections[self.queryset.db].cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({sql}) AS vis_c", params)  # noqa: S608
+            return cursor.fetchone()[0]
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __iter__(self):
+        return iter(self.queryset)
+
+    def __len__(self) -> int:
+        return len(self.queryset)
+
+
+# Up to this many visible people a list reads per person (`VisibleRows`); above it, the plain query.
+# Walking the company's index in the list's order and dropping the rows the viewer may not see reads
+# about page x members / visible people rows; the per-person parts read about page x visible people
+# (and JIT-compile above some size): the parts win for a few people (a sales user), the walk for a
+# manager of dozens or a director (measured on the reference data: bench/README.md, issue 17).
+BRANCHED_UP_TO = 12
+
+
+def visible_rows(queryset: models.QuerySet, viewer: Viewer, *, up_to: int = BRANCHED_UP_TO):
+    """A list's page source: `VisibleRows` where it helps (PostgreSQL, a viewer who sees only a few
+    people's records, an ordering it can merge), else the queryset itself (read in the order of the
+    company's list index, stopping after the page)."""
+    if not viewer.has_access or viewer.sees_all or connections[queryset.db].vendor != "postgresql":
+        return queryset
+    if len(viewer.visible_user_ids) > up_to:
+        return queryset
+    branches = getattr(queryset, "visibility_branches", lambda viewer: None)(viewer)
+    keys = _ordering_keys(queryset)
+    query = queryset.query
+    if branches is None or keys is None or query.is_sliced or query.distinct or query.is_empty():
+        return queryset
+    return VisibleRows(queryset, viewer, branches, keys)
 
 
 def _viewer(request_or_viewer: HttpRequest | Viewer) -> Viewer:

@@ -26,6 +26,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        capped_count = getattr(self.object_list, "capped_count", None)  # companies.visibility.VisibleRows
+        if capped_count is not None:
+            return capped_count(self.limit)
         return self.object_list[: self.limit].count()
 
     @property
