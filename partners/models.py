@@ -62,6 +62,9 @@ class Partner(ChoiceLabels, models.Model):
                 fields=["tax_number"], condition=~Q(tax_number=""), name="partner_unique_tax_number"
             ),
         ]
+        # The partner list's order: walked from the first name, each partner's account in the
+        # company looked up by (company, partner), stopping after the page.
+        indexes = [models.Index(fields=["name", "id"], name="partner_name")]
         permissions = [
             ("export_partners", _("Export partner lists (CSV)")),
             ("promote_counterparty", _("Promote a free-text counterparty to a partner")),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from companies.permissions import function_required, has_function
-from companies.visibility import Viewer, get_visible_or_404
+from companies.visibility import Viewer, get_visible_or_404, visible_rows
 from core.export import csv_stream_response
 from partners import services
 from partners.clients import bisnode
@@ -40,7 +40,9 @@ def _filtered(request: HttpRequest) -> PartnerAccountFilter:
 def partner_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    # Each part of the visibility rule reads only the page's rows in the list's order (visible_rows).
+    rows = visible_rows(queryset, Viewer.for_request(request))
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
     template = "partners/_partner_rows.html" if request.htmx else "partners/partner_list.html"
     return render(
         request,
