@@ -112,8 +112,8 @@ class ShareWithAColleagueTests(TestCase):
     def test_a_holiday_cover_ends_after_its_last_day_without_a_job(self):
         with time_machine.travel(at(2026, 7, 10, 9, 0), tick=False):
             response = self.share(self.owner, until="2026-07-17", follow=True)
-            self.assertContains(response, "Shared with Sam Sibling until 07/17/2026.")
-            self.assertContains(response, "until 07/17/2026</small>")
+            self.assertContains(response, "Shared with Sam Sibling until 17/07/2026.")
+            self.assertContains(response, "until 17/07/2026</small>")
         with time_machine.travel(at(2026, 7, 17, 23, 59), tick=False):
             self.assertEqual(self.status(self.sibling, self.partner_url), 200)  # the whole last day
         with time_machine.travel(at(2026, 7, 18, 0, 0), tick=False):
