@@ -15,6 +15,7 @@ from communications.mentions import mentioned_in
 from communications.models import Attachment, Communication, Notification, Task, Thread
 from communications.timeline import TimelinePage
 from companies.permissions import function_required, has_function, member_required
+from companies.preferences import PAGE_SIZE_CHOICES, per_page
 from companies.visibility import Viewer, get_readable_or_404, get_visible_or_404
 from events import reminders
 from events.models import ReminderDelivery, ReminderStatus
@@ -37,11 +38,16 @@ def thread_list(request: HttpRequest) -> HttpResponse:
             | Q(partner__name__icontains=query)
             | Q(counterparty_text__icontains=query)
         )
-    page = Paginator(threads, 25).get_page(request.GET.get("page"))
+    page = Paginator(threads, per_page(request, "threads")).get_page(request.GET.get("page"))
     return render(
         request,
         "communications/thread_list.html",
-        {"page": page, "query": query, "can_add": has_function(request, "communications.add_thread")},
+        {
+            "page": page,
+            "page_sizes": PAGE_SIZE_CHOICES,
+            "query": query,
+            "can_add": has_function(request, "communications.add_thread"),
+        },
     )
 
 
@@ -292,8 +298,9 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @member_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.filter(recipient=request.user).select_related("actor", "company")
-    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
-    return render(request, "communications/notification_list.html", {"page": page})
+    page = Paginator(notifications, per_page(request, "notifications")).get_page(request.GET.get("page"))
+    context = {"page": page, "page_sizes": PAGE_SIZE_CHOICES}
+    return render(request, "communications/notification_list.html", context)
 
 
 @require_POST

@@ -14,6 +14,7 @@ from communications.filters import CommunicationFilter, TaskFilter
 from communications.models import Communication, Direction, Task, Thread
 from communications.paging import CappedPaginator
 from companies.permissions import function_required, has_function
+from companies.preferences import per_page
 from companies.visibility import Viewer, visible_rows
 from core.export import csv_stream_response
 
@@ -68,8 +69,8 @@ def _filtered_thread(request: HttpRequest, filterset) -> Thread | None:
 
 
 def _per_page(request: HttpRequest) -> int:
-    value = request.GET.get("per_page", "")
-    return int(value) if value in PAGE_SIZES else PER_PAGE
+    # ?per_page= 25/50/100, remembered per user and list ("communication_list", "task_list").
+    return per_page(request, request.resolver_match.url_name)
 
 
 def _render_list(request: HttpRequest, filterset, items, template: str, rows_template: str, extra: dict):

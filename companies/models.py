@@ -126,6 +126,9 @@ class User(AbstractUser):
         default=False,
         help_text=_("Besides the bell in the app, also send an e-mail when someone mentions or assigns you."),
     )
+    # What the user last picked on each list, by list name: {"tasks": {"per_page": 100}}
+    # (companies/preferences.py reads and writes it; anything else in it is ignored).
+    list_preferences = models.JSONField(_("list preferences"), default=dict, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from companies.permissions import function_required, has_function
+from companies.preferences import PAGE_SIZE_CHOICES, per_page
 from companies.visibility import Viewer, get_visible_or_404
 from events import reminders, services
 from events.filters import EventFilter
@@ -46,12 +47,17 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
     filterset = EventFilter(data, queryset=queryset, viewer=viewer)
     events = filterset.qs if filterset.is_valid() else queryset.none()
-    page = Paginator(events, 25).get_page(request.GET.get("page"))
+    page = Paginator(events, per_page(request, "events")).get_page(request.GET.get("page"))
     template = "events/_event_rows.html" if request.htmx else "events/event_list.html"
     return render(
         request,
         template,
-        {"filter": filterset, "page": page, "can_add": has_function(request, EVENT_FUNCTIONS["add"])},
+        {
+            "filter": filterset,
+            "page": page,
+            "page_sizes": PAGE_SIZE_CHOICES,
+            "can_add": has_function(request, EVENT_FUNCTIONS["add"]),
+        },
     )
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from companies.permissions import function_required, has_function
+from companies.preferences import PAGE_SIZE_CHOICES, per_page
 from companies.visibility import Viewer, get_visible_or_404, visible_rows
 from core.export import csv_stream_response
 from partners import services
@@ -42,7 +43,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     # Each part of the visibility rule reads only the page's rows in the list's order (visible_rows).
     rows = visible_rows(queryset, Viewer.for_request(request))
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    page = Paginator(rows, per_page(request, "partners")).get_page(request.GET.get("page"))
     template = "partners/_partner_rows.html" if request.htmx else "partners/partner_list.html"
     return render(
         request,
@@ -50,6 +51,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
+            "page_sizes": PAGE_SIZE_CHOICES,
             "can_export": has_function(request, "partners.export_partners"),
             "can_add": has_function(request, "partners.add_partner"),
             "can_promote": has_function(request, "partners.promote_counterparty"),

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from companies.permissions import function_required, has_function
+from companies.preferences import PAGE_SIZE_CHOICES, per_page
 from companies.visibility import Viewer, get_visible_or_404
 from events.models import Event
 from partners.models import Partner, PartnerAccount
@@ -97,8 +98,10 @@ def letter_list(request: HttpRequest) -> HttpResponse:
     letters = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     if filterset.is_bound and not filterset.is_valid():
         letters = queryset.none()
-    page = Paginator(letters.order_by("-slot", "-pk"), 25).get_page(request.GET.get("page"))
-    return render(request, "receivables/letter_list.html", {"filter": filterset, "page": page})
+    size = per_page(request, "letters")
+    page = Paginator(letters.order_by("-slot", "-pk"), size).get_page(request.GET.get("page"))
+    context = {"filter": filterset, "page": page, "page_sizes": PAGE_SIZE_CHOICES}
+    return render(request, "receivables/letter_list.html", context)
 
 
 @function_required("receivables.view_receivables")
