@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, OuterRef, Q, Subquery, Value
+from django.db.models.functions import SHA256, Coalesce, Lower, NullIf, Trim
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,44 @@ class ContactType(models.Model):
         return self.cardinality == Cardinality.ONE
 
 
+class EmailHash(SHA256):
+    """The SQL twin of ``contacts.services.email_hash`` (sha256 of the trimmed, lower-cased address).
+
+    PostgreSQL's built-in ``sha256()`` is used, so no pgcrypto extension is needed (Django's own
+    ``SHA256`` asks for pgcrypto's ``DIGEST``); SQLite gets Django's Python function.
+    """
+
+    def __init__(self, expression, **extra):
+        super().__init__(Lower(Trim(expression)), **extra)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return Func.as_sql(
+            self,
+            compiler,
+            connection,
+            template="ENCODE(SHA256(CONVERT_TO(%(expressions)s, 'UTF8')), 'hex')",
+            **extra_context,
+        )
+
+
+# The contacts list shows and filters the notice status in four groups.
+GDPR_GROUPS = {
+    "sent": ("sent",),
+    "queued": ("queued", "sending"),
+    "failed": ("failed", "gave_up"),
+}
+GROUP_OF_STATUS = {status: group for group, statuses in GDPR_GROUPS.items() for status in statuses}
+
+
+def _type_name_expression(prefix: str = ""):
+    """The type's name in the active language, falling back to English (as ``ContactType.name``)."""
+    language = (translation.get_language() or "en")[:2]
+    english = F(f"{prefix}name_en")
+    if language not in ("hu", "bg"):
+        return english
+    return Coalesce(NullIf(F(f"{prefix}name_{language}"), Value("")), english)
+
+
 class ContactQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True, anonymised_at__isnull=True)
@@ -58,6 +97,29 @@ class ContactQuerySet(models.QuerySet):
         from partners.models import Partner
 
         return self.filter(partner__in=Partner.objects.visible_to(viewer))
+
+    def with_gdpr_status(self, company):
+        """Annotate ``gdpr_status``: the status of the company's GDPR notice to the contact's address
+        (or sent to the contact under an earlier address), None when there is none. One subquery in the
+        list's own query, answered per shown row from the (company, address hash) unique index.
+        """
+        notices = (
+            GdprNotice.objects.filter(company_id=company.pk)
+            .filter(Q(contact_id=OuterRef("pk")) | Q(email_hash=EmailHash(OuterRef("email"))))
+            .order_by("-created_at")
+            .values("status")[:1]
+        )
+        return self.annotate(gdpr_status=Subquery(notices))
+
+    def with_type_sort(self):
+        """Annotate ``type_sort``: the alphabetically first of the contact's type names (for sorting)."""
+        first = (
+            ContactRole.objects.filter(contact_id=OuterRef("pk"))
+            .annotate(type_name=_type_name_expression("type__"))
+            .order_by("type_name")
+            .values("type_name")[:1]
+        )
+        return self.annotate(type_sort=Subquery(first))
 
 
 class Contact(ChoiceLabels, models.Model):
@@ -101,6 +163,11 @@ class Contact(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return " ".join(part for part in (self.last_name, self.first_name) if part)
+
+    @property
+    def gdpr_group(self) -> str:
+        """The notice status group, "sent", "queued", "failed" or "none", from the ``with_gdpr_status`` annotation."""
+        return GROUP_OF_STATUS.get(getattr(self, "gdpr_status", None) or "", "none")
 
 
 class ContactRole(models.Model):

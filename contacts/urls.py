@@ -6,6 +6,9 @@ app_name = "contacts"
 
 urlpatterns = [
     path("partners/<id:partner_pk>/contacts/new/", views.contact_create, name="create"),
+    path("contacts/", views.contact_list, name="list"),
+    path("contacts/export.csv", views.contact_list_export, {"format": "csv"}, name="list_export_csv"),
+    path("contacts/export.xlsx", views.contact_list_export, {"format": "xlsx"}, name="list_export_xlsx"),
     path("contacts/options/", picker.contact_options, name="options"),
     path("contacts/<id:pk>/", views.contact_detail, name="detail"),
     path("contacts/<id:pk>/edit/", views.contact_edit, name="edit"),

@@ -1,17 +1,126 @@
 import json
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from companies.permissions import function_required, has_function
-from companies.visibility import get_visible_or_404
+from companies.preferences import PAGE_SIZE_CHOICES, per_page
+from companies.visibility import Viewer, get_visible_or_404
 from contacts import services
+from contacts.filters import GDPR_CHOICES, ContactFilter
 from contacts.forms import ContactForm
-from contacts.models import Contact
-from core.export import table_response
+from contacts.models import Contact, ContactRole
+from core.export import csv_stream_response, table_response
+from core.paging import CappedPaginator
 from partners.models import Partner
+
+# What a row of the contacts list shows; the rest of each contact stays in the database.
+ROW_FIELDS = (
+    "first_name",
+    "last_name",
+    "position",
+    "email",
+    "phone",
+    "mobile",
+    "partner_id",
+    "partner__name",
+)
+# An XLSX file is built in memory; a longer list goes out as CSV, which streams.
+XLSX_MAX_ROWS = 20_000
+
+
+def _filtered_contacts(request: HttpRequest) -> tuple[ContactFilter, object]:
+    """(filterset, the active contacts the viewer sees that the filters let through).
+
+    Every row comes from ``Contact.objects.visible_to(viewer)``; an invalid filter value shows the
+    form's errors and an empty list.
+    """
+    viewer = Viewer.for_request(request)
+    queryset = (
+        Contact.objects.visible_to(viewer)
+        .active()
+        .with_gdpr_status(request.company)
+        .select_related("partner")
+        .prefetch_related(Prefetch("roles", queryset=ContactRole.objects.select_related("type")))
+        .order_by("last_name", "first_name", "pk")
+    )
+    filterset = ContactFilter(request.GET or None, queryset=queryset, viewer=viewer)
+    if not filterset.is_bound:
+        return filterset, queryset
+    return filterset, (filterset.qs if filterset.is_valid() else queryset.none())
+
+
+FILTER_KEYS = ("q", "type", "partner", "gdpr", "has_email")
+
+
+@function_required("contacts.view_contact")
+def contact_list(request: HttpRequest) -> HttpResponse:
+    filterset, contacts = _filtered_contacts(request)
+    number = request.GET.get("page")
+    page = CappedPaginator(contacts.only(*ROW_FIELDS), per_page(request, "contacts"), page=number).get_page(
+        number
+    )
+    valid = filterset.is_bound and filterset.is_valid()
+    context = {
+        "filter": filterset,
+        "page": page,
+        "page_sizes": PAGE_SIZE_CHOICES,
+        "filtered": any(request.GET.get(key) for key in FILTER_KEYS),
+        "filtered_partner": filterset.form.cleaned_data.get("partner") if valid else None,
+        "can_add": has_function(request, "contacts.add_contact"),
+    }
+    template = "contacts/_contact_rows.html" if request.htmx else "contacts/contact_list.html"
+    return render(request, template, context)
+
+
+def _types(contact: Contact) -> str:
+    return ", ".join(role.type.name for role in contact.roles.all())
+
+
+GDPR_LABELS = dict(GDPR_CHOICES)
+# The export's columns, in order: (header, the cell of a contact).
+EXPORT_COLUMNS = (
+    (_lazy("Last name"), lambda contact: contact.last_name),
+    (_lazy("First name"), lambda contact: contact.first_name),
+    (_lazy("Type"), _types),
+    (_lazy("Position"), lambda contact: contact.position),
+    (_lazy("Partner"), lambda contact: contact.partner.name),
+    (_lazy("E-mail"), lambda contact: contact.email),
+    (_lazy("Phone"), lambda contact: contact.phone),
+    (_lazy("Mobile"), lambda contact: contact.mobile),
+    (_lazy("GDPR notice"), lambda contact: GDPR_LABELS[contact.gdpr_group]),
+)
+
+
+def _export_rows(contacts):
+    for contact in contacts.iterator(chunk_size=2000):
+        yield [cell(contact) for _header, cell in EXPORT_COLUMNS]
+
+
+# Export uses the view permission: whoever sees the list may take it to a spreadsheet.
+@function_required("contacts.view_contact")
+def contact_list_export(request: HttpRequest, format: str) -> HttpResponse | StreamingHttpResponse:
+    _filterset, contacts = _filtered_contacts(request)
+    header = [header for header, _cell in EXPORT_COLUMNS]
+    if format == "csv":
+        return csv_stream_response("contacts.csv", header, _export_rows(contacts))
+    if contacts[: XLSX_MAX_ROWS + 1].count() > XLSX_MAX_ROWS:
+        messages.error(
+            request,
+            _(
+                "More than %(count)s contacts match: too many for an Excel file. "
+                "Narrow the filters or export them as CSV."
+            )
+            % {"count": f"{XLSX_MAX_ROWS:,}"},
+        )
+        query = request.GET.urlencode()
+        return redirect(reverse("contacts:list") + (f"?{query}" if query else ""))
+    return table_response("contacts", header, _export_rows(contacts), format="xlsx")
 
 
 def _form_error(form: ContactForm, error: services.ContactRuleError) -> None:

@@ -93,6 +93,10 @@ class HostileQueryStringTests(TestCase):
             "scope",
             "direction",
             "lookup",
+            "per_page",
+            "partner",
+            "gdpr",
+            "has_email",
         ]
         for name, url in all_routes():
             if name == "logout":

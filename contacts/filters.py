@@ -1,0 +1,125 @@
+"""The contacts list's search, filters and sorting (django-filter, as the partner and item lists)."""
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, Func, OuterRef, Q, Value
+from django.db.models.functions import Concat
+from django.utils.translation import gettext_lazy as _
+
+from contacts.matching import contact_condition
+from contacts.models import GDPR_GROUPS, Contact, ContactRole, ContactType
+from partners.matching import matching_partners
+from partners.models import Partner
+
+GDPR_CHOICES = [
+    ("sent", _("Sent")),
+    ("queued", _("Queued")),
+    ("failed", _("Failed")),
+    ("none", _("None")),
+]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+# A phone search: digits with the separators people type (+36 30 123-4567, (06) 30/1234567).
+PHONE_TEXT = re.compile(r"[\d\s+()/.-]+")
+NOT_DIGITS = re.compile(r"\D")
+# Each sort a user can click: the columns it orders by (reversed by "-"), then the name, always A to Z,
+# so the contacts of one partner or one type stay in alphabetical order either way.
+SORTS = {
+    "name": (("last_name", "first_name"), ()),
+    "partner": (("partner__name",), ("last_name", "first_name")),
+    "type": (("type_sort",), ("last_name", "first_name")),
+}
+
+
+class DigitsOnly(Func):
+    """The column with everything but digits removed, to match phone numbers whatever their format."""
+
+    function = "REGEXP_REPLACE"
+    template = "REGEXP_REPLACE(%(expressions)s, '[^0-9]', '', 'g')"
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # the embedded database: no regexes
+        return super().as_sql(compiler, connection, template="%(expressions)s", **extra_context)
+
+
+class ContactOrdering(django_filters.OrderingFilter):
+    """Sort by name, partner or type; a click on the same column again reverses it."""
+
+    def __init__(self, **kwargs):
+        kwargs["fields"] = {key: key for key in SORTS}
+        super().__init__(**kwargs)
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        ordering = []
+        for param in value:
+            descending = param.startswith("-")
+            columns, tiebreak = SORTS[param.lstrip("-")]
+            for column in columns:
+                ordering.append(
+                    F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+                )
+            ordering.extend(tiebreak)
+        if any(param.lstrip("-") == "type" for param in value):
+            queryset = queryset.with_type_sort()
+        return queryset.order_by(*ordering, "pk")
+
+
+class ContactFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=100)
+    type = django_filters.ModelChoiceFilter(
+        queryset=ContactType.objects.all(), method="filter_type", label=_("Type"), empty_label=_("Any type")
+    )
+    # Chosen from a partner's page ("All contacts of this partner"), not from a list of every partner.
+    partner = django_filters.ModelChoiceFilter(
+        queryset=Partner.objects.none(), label=_("Partner"), widget=forms.HiddenInput
+    )
+    gdpr = django_filters.ChoiceFilter(
+        choices=GDPR_CHOICES, method="filter_gdpr", label=_("GDPR notice"), empty_label=_("Any")
+    )
+    has_email = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_has_email", label=_("Has e-mail"), empty_label=_("Any")
+    )
+    sort = ContactOrdering(label=_("Sort"), widget=forms.HiddenInput)
+
+    class Meta:
+        model = Contact
+        fields: list[str] = []
+
+    def __init__(self, *args, viewer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only a partner the viewer sees can be chosen: another one is "not a valid choice".
+        self.filters["partner"].queryset = (
+            Partner.objects.visible_to(viewer) if viewer else Partner.objects.none()
+        )
+
+    def filter_q(self, queryset, name, value):
+        """Name or e-mail (contacts/matching.py), the partner's name or tax number (partners/matching.py),
+        or a phone or mobile number typed in any format."""
+        text = value.strip()
+        if not text:
+            return queryset
+        condition = contact_condition(text) | Q(partner_id__in=matching_partners(text).values("pk"))
+        # "Anna Kovács" and "Kovács Anna" (the Hungarian order) find her too.
+        condition |= Q(first_last__trgm_icontains=text) | Q(last_first__trgm_icontains=text)
+        digits = NOT_DIGITS.sub("", text)
+        if len(digits) >= 3 and PHONE_TEXT.fullmatch(text):
+            condition |= Q(phone_digits__contains=digits) | Q(mobile_digits__contains=digits)
+        return queryset.alias(
+            first_last=Concat("first_name", Value(" "), "last_name"),
+            last_first=Concat("last_name", Value(" "), "first_name"),
+            phone_digits=DigitsOnly("phone"),
+            mobile_digits=DigitsOnly("mobile"),
+        ).filter(condition)
+
+    def filter_type(self, queryset, name, value):
+        return queryset.filter(Exists(ContactRole.objects.filter(contact_id=OuterRef("pk"), type=value)))
+
+    def filter_gdpr(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(gdpr_status__isnull=True)
+        return queryset.filter(gdpr_status__in=GDPR_GROUPS[value])
+
+    def filter_has_email(self, queryset, name, value):
+        return queryset.exclude(email="") if value == "yes" else queryset.filter(email="")
