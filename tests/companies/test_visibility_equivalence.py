@@ -20,7 +20,7 @@ from django.utils import timezone
 from communications.models import Communication, Task, TaskStatus, Thread
 from companies.models import Share
 from companies.visibility import Viewer, VisibleRows, visible_rows
-from partners.models import PartnerAccount
+from partners.models import Partner, PartnerAccount
 from tests.factories import CompanyFactory, PartnerFactory, member, supervise
 
 SEEDS = range(30)
@@ -108,7 +108,7 @@ class VisibleRowsEquivalenceTests(TestCase):
         checked = 0
         for seed in SEEDS:
             rng = random.Random(seed)
-            company, users = _world(rng, people=rng.randrange(3, 7), items=rng.randrange(10, 30))
+            company, users = _world(rng, people=rng.randrange(3, 7), items=rng.randrange(8, 25))
             for user in users:
                 viewer = Viewer.for_user(user, company)
                 for model, ordering, filters in LISTS:
@@ -191,9 +191,15 @@ class ListPlanTests(TestCase):
             )
             for n in range(20_000)
         )
+        partners = Partner.objects.bulk_create(Partner(name=f"Partner {n:05d}") for n in range(6_000))
+        PartnerAccount.objects.bulk_create(
+            PartnerAccount(company=cls.company, partner=partner, owner=rng.choice(cls.users))
+            for partner in partners[::2]  # half the partners have an account in this company
+        )
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE communications_task")
-            cursor.execute("ANALYZE communications_communication")
+            for table in ("communications_task", "communications_communication", "partners_partner"):
+                cursor.execute(f"ANALYZE {table}")
+            cursor.execute("ANALYZE partners_partneraccount")
 
     def page(self, model, user, ordering):
         viewer = Viewer.for_user(user, self.company)
@@ -236,6 +242,15 @@ class ListPlanTests(TestCase):
         self.assert_walks(
             plan, "communications_communication", {"communication_author", "communication_assignee"}
         )
+
+    def test_sales_user_partner_list_reads_own_accounts(self):
+        rows, plan = self.page(PartnerAccount, self.sales, ("partner__name", "pk"))
+        self.assertIsInstance(rows, VisibleRows)
+        # Either index on the owner serves the part (the planner picks by the statistics).
+        owner_indexes = {"partner_account_owner", "partners_partneraccount_owner_id_3a96a4ca"}
+        used = {n.get("Index Name") for n in _nodes(plan)} & owner_indexes
+        self.assertTrue(used)
+        self.assert_walks(plan, "partners_partneraccount", used)
 
     def test_director_communication_list_walks_the_company_created_index(self):
         rows, plan = self.page(Communication, self.director, ("-created_at", "-pk"))
