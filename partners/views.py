@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from companies.permissions import function_required, has_function
 from companies.preferences import PAGE_SIZE_CHOICES, per_page
 from companies.visibility import Viewer, get_visible_or_404, visible_rows
 from core.export import csv_stream_response
+from core.paging import CappedPaginator
 from partners import services
 from partners.clients import bisnode
 from partners.filters import PartnerAccountFilter
@@ -43,7 +43,9 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     # Each part of the visibility rule reads only the page's rows in the list's order (visible_rows).
     rows = visible_rows(queryset, Viewer.for_request(request))
-    page = Paginator(rows, per_page(request, "partners")).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    # Counted up to a cap ("more than 1,000"), not every visible account (core/paging.py).
+    page = CappedPaginator(rows, per_page(request, "partners"), page=number).get_page(number)
     template = "partners/_partner_rows.html" if request.htmx else "partners/partner_list.html"
     return render(
         request,
