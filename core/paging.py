@@ -29,7 +29,10 @@ class CappedPaginator(Paginator):
         capped_count = getattr(self.object_list, "capped_count", None)  # companies.visibility.VisibleRows
         if capped_count is not None:
             return capped_count(self.limit)
-        return self.object_list[: self.limit].count()
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()  # any `limit` rows count alike: let PostgreSQL pick the cheapest
+        return rows[: self.limit].count()
 
     @property
     def capped(self) -> bool:
