@@ -4,8 +4,7 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, Func, OuterRef, Q, Value
-from django.db.models.functions import Concat
+from django.db.models import Exists, F, Func, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from contacts.matching import contact_condition
@@ -20,7 +19,7 @@ GDPR_CHOICES = [
     ("none", _("None")),
 ]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-# A phone search: digits with the separators people type (+36 30 123-4567, (06) 30/1234567).
+# A phone search: at least six digits with the separators people type (+36 30 123-4567, (06) 30/1234567).
 PHONE_TEXT = re.compile(r"[\d\s+()/.-]+")
 NOT_DIGITS = re.compile(r"\D")
 # Each sort a user can click: the columns it orders by (reversed by "-"), then the name, always A to Z,
@@ -57,9 +56,12 @@ class ContactOrdering(django_filters.OrderingFilter):
             descending = param.startswith("-")
             columns, tiebreak = SORTS[param.lstrip("-")]
             for column in columns:
-                ordering.append(
-                    F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
-                )
+                if column == "type_sort":  # a contact without a type comes last either way
+                    ordering.append(
+                        F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+                    )
+                else:  # never NULL: plain ASC/DESC, which an index serves in both directions
+                    ordering.append(f"-{column}" if descending else column)
             ordering.extend(tiebreak)
         if any(param.lstrip("-") == "type" for param in value):
             queryset = queryset.with_type_sort()
@@ -101,17 +103,19 @@ class ContactFilter(django_filters.FilterSet):
         if not text:
             return queryset
         condition = contact_condition(text) | Q(partner_id__in=matching_partners(text).values("pk"))
-        # "Anna Kovács" and "Kovács Anna" (the Hungarian order) find her too.
-        condition |= Q(first_last__trgm_icontains=text) | Q(last_first__trgm_icontains=text)
+        words = text.split()
+        if len(words) > 1:
+            # "Anna Kovács" and "Kovács Anna" (the Hungarian order): each word in the first or last
+            # name, which the trigram indexes of both columns answer.
+            each_word = Q()
+            for word in words[:4]:
+                each_word &= Q(first_name__trgm_icontains=word) | Q(last_name__trgm_icontains=word)
+            condition |= each_word
         digits = NOT_DIGITS.sub("", text)
-        if len(digits) >= 3 and PHONE_TEXT.fullmatch(text):
+        if len(digits) >= 6 and PHONE_TEXT.fullmatch(text):
             condition |= Q(phone_digits__contains=digits) | Q(mobile_digits__contains=digits)
-        return queryset.alias(
-            first_last=Concat("first_name", Value(" "), "last_name"),
-            last_first=Concat("last_name", Value(" "), "first_name"),
-            phone_digits=DigitsOnly("phone"),
-            mobile_digits=DigitsOnly("mobile"),
-        ).filter(condition)
+            queryset = queryset.alias(phone_digits=DigitsOnly("phone"), mobile_digits=DigitsOnly("mobile"))
+        return queryset.filter(condition)
 
     def filter_type(self, queryset, name, value):
         return queryset.filter(Exists(ContactRole.objects.filter(contact_id=OuterRef("pk"), type=value)))

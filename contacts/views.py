@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -17,6 +18,7 @@ from contacts.forms import ContactForm
 from contacts.models import Contact, ContactRole
 from core.export import csv_stream_response, table_response
 from core.paging import CappedPaginator
+from core.templatetags.crm import link
 from partners.models import Partner
 
 # What a row of the contacts list shows; the rest of each contact stays in the database.
@@ -42,7 +44,7 @@ def _filtered_contacts(request: HttpRequest) -> tuple[ContactFilter, object]:
     """
     viewer = Viewer.for_request(request)
     queryset = (
-        Contact.objects.visible_to(viewer)
+        Contact.objects.visible_to_listed(viewer)
         .active()
         .with_gdpr_status(request.company)
         .select_related("partner")
@@ -58,6 +60,49 @@ def _filtered_contacts(request: HttpRequest) -> tuple[ContactFilter, object]:
 FILTER_KEYS = ("q", "type", "partner", "gdpr", "has_email")
 
 
+def _gdpr_cells() -> dict[str, str]:
+    """The GDPR column's cell per status group, translated once per page."""
+    cells = {
+        group: format_html('<span class="badge gdpr-{}">{}</span>', group, label)
+        for group, label in GDPR_CHOICES
+        if group != "none"
+    }
+    cells["none"] = format_html('<span class="gdpr-none">{}</span>', dict(GDPR_CHOICES)["none"])
+    return cells
+
+
+def _rows_html(contacts) -> list[str]:
+    """Each row of the page as HTML, written in Python: a hundred rows through the template language
+    cost about 40 ms (eight thousand variable lookups, a cloned queryset per ``roles.all``); this way
+    a few milliseconds. Every value is escaped by ``format_html``."""
+    gdpr = _gdpr_cells()
+    rows = []
+    for contact in contacts:
+        types = format_html_join(
+            " ", '<span class="badge">{}</span>', ((role.type.name,) for role in contact.roles.all())
+        )
+        position = format_html("<br><small>{}</small>", contact.position) if contact.position else ""
+        email = (
+            format_html('<a href="mailto:{}">{}</a>', contact.email, contact.email) if contact.email else "—"
+        )
+        rows.append(
+            format_html(
+                '<tr><td><a href="{}">{}</a></td><td>{}{}</td><td><a href="{}">{}</a></td><td>{}</td>'
+                "<td>{}</td><td>{}</td></tr>",
+                link("contacts:detail", contact.pk),
+                contact,
+                types,
+                position,
+                link("partners:detail", contact.partner_id),
+                contact.partner.name,
+                email,
+                contact.phone or contact.mobile or "—",
+                gdpr[contact.gdpr_group],
+            )
+        )
+    return rows
+
+
 @function_required("contacts.view_contact")
 def contact_list(request: HttpRequest) -> HttpResponse:
     filterset, contacts = _filtered_contacts(request)
@@ -69,6 +114,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
+        "rows": _rows_html(page.object_list),
         "page_sizes": PAGE_SIZE_CHOICES,
         "filtered": any(request.GET.get(key) for key in FILTER_KEYS),
         "filtered_partner": filterset.form.cleaned_data.get("partner") if valid else None,

@@ -313,3 +313,46 @@ class ContactListTests(TestCase):
         large, shown = count_queries()
         self.assertEqual(shown, 100)
         self.assertEqual(small, large)
+
+
+class ListedVisibilityTests(TestCase):
+    """``visible_to_listed`` (the list's query shape) returns exactly the rows of ``visible_to``."""
+
+    def test_both_shapes_return_the_same_contacts(self):
+        from unittest import mock
+
+        from django.contrib.contenttypes.models import ContentType
+
+        from companies.models import Share, ShareReason
+        from companies.visibility import Viewer
+        from contacts import models as contact_models
+        from contacts.models import Contact
+
+        company = CompanyFactory()
+        people = [member(company, *VIEW) for _ in range(5)]
+        supervise(company, people[0], people[1])
+        supervise(company, people[1], people[2])
+        supervise(company, people[0], people[3])  # a diamond: 0 -> 1 -> 2 and 0 -> 3 -> 2
+        supervise(company, people[3], people[2])
+        for number, owner in enumerate([*people, None, people[4]]):
+            account = PartnerAccountFactory(company=company, owner=owner)
+            ContactFactory.create_batch(2, partner=account.partner)
+            if number == 5:
+                Share.objects.create(
+                    company=company,
+                    user=people[2],
+                    content_type=ContentType.objects.get_for_model(account),
+                    object_id=account.pk,
+                    reason=ShareReason.values[0],
+                )
+        ContactFactory(partner=PartnerAccountFactory(company=CompanyFactory()).partner)
+        for user in people:
+            viewer = Viewer.for_user(user, company)
+            plain = set(Contact.objects.visible_to(viewer).values_list("pk", flat=True))
+            listed = set(Contact.objects.visible_to_listed(viewer).values_list("pk", flat=True))
+            with mock.patch.object(contact_models, "LISTED_UP_TO", 0):
+                walked = set(Contact.objects.visible_to_listed(viewer).values_list("pk", flat=True))
+            with self.subTest(user=people.index(user)):
+                self.assertTrue(plain)
+                self.assertEqual(listed, plain)
+                self.assertEqual(walked, plain)
