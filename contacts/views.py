@@ -1,11 +1,13 @@
 import json
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils import translation
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -15,7 +17,7 @@ from companies.visibility import Viewer, get_visible_or_404
 from contacts import services
 from contacts.filters import GDPR_CHOICES, ContactFilter
 from contacts.forms import ContactForm
-from contacts.models import Contact, ContactRole
+from contacts.models import Contact, ContactRole, GdprNotice
 from core.export import csv_stream_response, table_response
 from core.paging import CappedPaginator
 from core.templatetags.crm import link
@@ -36,7 +38,7 @@ ROW_FIELDS = (
 XLSX_MAX_ROWS = 20_000
 
 
-def _filtered_contacts(request: HttpRequest) -> tuple[ContactFilter, object]:
+def _filtered_contacts(request: HttpRequest, *, with_status: bool = False) -> tuple[ContactFilter, object]:
     """(filterset, the active contacts the viewer sees that the filters let through).
 
     Every row comes from ``Contact.objects.visible_to(viewer)``; an invalid filter value shows the
@@ -46,9 +48,8 @@ def _filtered_contacts(request: HttpRequest) -> tuple[ContactFilter, object]:
     queryset = (
         Contact.objects.visible_to_listed(viewer)
         .active()
-        .with_gdpr_status(request.company)
+        .with_gdpr_status(request.company, alias=not with_status)
         .select_related("partner")
-        .prefetch_related(Prefetch("roles", queryset=ContactRole.objects.select_related("type")))
         .order_by("last_name", "first_name", "pk")
     )
     filterset = ContactFilter(request.GET or None, queryset=queryset, viewer=viewer)
@@ -71,33 +72,65 @@ def _gdpr_cells() -> dict[str, str]:
     return cells
 
 
-def _rows_html(contacts) -> list[str]:
+def _type_names(contact_ids: list[int]) -> dict[int, list[str]]:
+    """The type names of each contact on the page, in the active language: one query of plain tuples
+    (prefetching the roles built a queryset per contact, a third of the rows' time)."""
+    language = (translation.get_language() or "en")[:2]
+    names: dict[int, list[str]] = {}
+    roles = ContactRole.objects.filter(contact_id__in=contact_ids).values_list(
+        "contact_id",
+        "type__name_en",
+        f"type__name_{language}" if language in ("hu", "bg") else "type__name_en",
+    )
+    for contact_id, english, local in roles:
+        names.setdefault(contact_id, []).append(local or english)
+    for each in names.values():
+        each.sort()
+    return names
+
+
+def _read_gdpr_statuses(company, contacts: list[Contact]) -> None:
+    """Set ``gdpr_status`` on the page's contacts from one query (the rule of ``with_gdpr_status``:
+    the company's notice to the address, or to the contact under an earlier address)."""
+    hashes = {contact.pk: services.email_hash(contact.email) for contact in contacts if contact.email}
+    notices = (
+        GdprNotice.objects.filter(company_id=company.pk)
+        .filter(Q(contact_id__in=[contact.pk for contact in contacts]) | Q(email_hash__in=hashes.values()))
+        .order_by("created_at")
+        .values_list("contact_id", "email_hash", "status")
+    )
+    by_contact, by_hash = {}, {}
+    for order, (contact_id, digest, status) in enumerate(notices):
+        by_contact[contact_id] = by_hash[digest] = (order, status)
+    for contact in contacts:
+        found = [by_contact.get(contact.pk), by_hash.get(hashes.get(contact.pk))]
+        newest = max((each for each in found if each), default=None)  # as in with_gdpr_status
+        contact.gdpr_status = newest[1] if newest else None
+
+
+def _rows_html(company, contacts) -> list[str]:
     """Each row of the page as HTML, written in Python: a hundred rows through the template language
-    cost about 40 ms (eight thousand variable lookups, a cloned queryset per ``roles.all``); this way
-    a few milliseconds. Every value is escaped by ``format_html``."""
+    cost about 40 ms (eight thousand variable lookups); this way a few milliseconds. Every value is
+    escaped (``escape``) before it is put in."""
     gdpr = _gdpr_cells()
+    contacts = list(contacts)
+    types_of = _type_names([contact.pk for contact in contacts])
+    _read_gdpr_statuses(company, contacts)
     rows = []
     for contact in contacts:
-        types = format_html_join(
-            " ", '<span class="badge">{}</span>', ((role.type.name,) for role in contact.roles.all())
+        types = " ".join(
+            f'<span class="badge">{escape(name)}</span>' for name in types_of.get(contact.pk, ())
         )
-        position = format_html("<br><small>{}</small>", contact.position) if contact.position else ""
-        email = (
-            format_html('<a href="mailto:{}">{}</a>', contact.email, contact.email) if contact.email else "—"
-        )
+        position = f"<br><small>{escape(contact.position)}</small>" if contact.position else ""
+        email = escape(contact.email)
+        email = f'<a href="mailto:{email}">{email}</a>' if email else "—"
         rows.append(
-            format_html(
-                '<tr><td><a href="{}">{}</a></td><td>{}{}</td><td><a href="{}">{}</a></td><td>{}</td>'
-                "<td>{}</td><td>{}</td></tr>",
-                link("contacts:detail", contact.pk),
-                contact,
-                types,
-                position,
-                link("partners:detail", contact.partner_id),
-                contact.partner.name,
-                email,
-                contact.phone or contact.mobile or "—",
-                gdpr[contact.gdpr_group],
+            mark_safe(  # noqa: S308 (every value above and below is escaped)
+                f'<tr><td><a href="{link("contacts:detail", contact.pk)}">{escape(str(contact))}</a></td>'
+                f"<td>{types}{position}</td>"
+                f'<td><a href="{link("partners:detail", contact.partner_id)}">{escape(contact.partner.name)}</a></td>'
+                f"<td>{email}</td><td>{escape(contact.phone or contact.mobile or '—')}</td>"
+                f"<td>{gdpr[contact.gdpr_group]}</td></tr>"
             )
         )
     return rows
@@ -114,7 +147,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "rows": _rows_html(page.object_list),
+        "rows": _rows_html(request.company, page.object_list),
         "page_sizes": PAGE_SIZE_CHOICES,
         "filtered": any(request.GET.get(key) for key in FILTER_KEYS),
         "filtered_partner": filterset.form.cleaned_data.get("partner") if valid else None,
@@ -144,14 +177,15 @@ EXPORT_COLUMNS = (
 
 
 def _export_rows(contacts):
-    for contact in contacts.iterator(chunk_size=2000):
+    roles = Prefetch("roles", queryset=ContactRole.objects.select_related("type"))
+    for contact in contacts.prefetch_related(roles).iterator(chunk_size=2000):
         yield [cell(contact) for _header, cell in EXPORT_COLUMNS]
 
 
 # Export uses the view permission: whoever sees the list may take it to a spreadsheet.
 @function_required("contacts.view_contact")
 def contact_list_export(request: HttpRequest, format: str) -> HttpResponse | StreamingHttpResponse:
-    _filterset, contacts = _filtered_contacts(request)
+    _filterset, contacts = _filtered_contacts(request, with_status=True)
     header = [header for header, _cell in EXPORT_COLUMNS]
     if format == "csv":
         return csv_stream_response("contacts.csv", header, _export_rows(contacts))

@@ -302,9 +302,10 @@ class ContactListTests(TestCase):
         partner = PartnerAccountFactory(company=self.company, owner=self.seller).partner
         for _ in range(5):
             notice(self.company, with_types(ContactFactory(partner=partner), self.financial), "sent")
-        # Expected: session, user, membership, function codes, subordinates, the capped count, the page
-        # (partner, GDPR status and sort key in it), the page's roles with their types, the type
-        # filter's choices; nothing per row.
+        # Expected: session, user, supervisor graph (memberships and functions from the access cache),
+        # the viewer's partner ids (a viewer of up to 12 people), the capped count, the page (partner
+        # and sort key in it), the page's type names, the page's GDPR notices, the type filter's
+        # choices; nothing per row.
         small, shown = count_queries()
         self.assertEqual(shown, 10)
         for _ in range(90):
