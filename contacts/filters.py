@@ -19,6 +19,7 @@ GDPR_CHOICES = [
     ("none", _("None")),
 ]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+PARTNER_IDS_UP_TO = 2000
 # A phone search: at least six digits with the separators people type (+36 30 123-4567, (06) 30/1234567).
 PHONE_TEXT = re.compile(r"[\d\s+()/.-]+")
 NOT_DIGITS = re.compile(r"\D")
@@ -102,7 +103,14 @@ class ContactFilter(django_filters.FilterSet):
         text = value.strip()
         if not text:
             return queryset
-        condition = contact_condition(text) | Q(partner_id__in=matching_partners(text).values("pk"))
+        # The matching partners' ids as a list (up to PARTNER_IDS_UP_TO): PostgreSQL then ORs the
+        # trigram indexes of the contact columns with the partner-id index in one bitmap; a subquery
+        # in the OR made it read every contact (440 ms for a manager searching "kov").
+        partners = matching_partners(text).values_list("pk", flat=True)
+        partner_ids = list(partners[: PARTNER_IDS_UP_TO + 1])
+        if len(partner_ids) > PARTNER_IDS_UP_TO:
+            partner_ids = partners
+        condition = contact_condition(text) | Q(partner_id__in=partner_ids)
         words = text.split()
         if len(words) > 1:
             # "Anna Kovács" and "Kovács Anna" (the Hungarian order): each word in the first or last
