@@ -173,6 +173,7 @@ def lists(args) -> None:
         "tasks by deadline": "/tasks/?per_page=100",
         "partners by name": "/partners/?per_page=100",
         "communications": "/communications/?per_page=100",
+        "contacts by name": "/contacts/?per_page=100",
     }
     figures: dict = {}
     plans = []
