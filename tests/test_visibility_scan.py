@@ -59,6 +59,10 @@ LOADERS = {"get_object_or_404", "get_list_or_404"}
 
 # (module, function) -> why this place filters by company by hand.
 ALLOWED: dict[tuple[str, str], str] = {
+    ("contacts.views", "_read_gdpr_statuses"): (
+        "the GDPR statuses of the contacts already on the page (read through visible_to): a notice is "
+        "keyed by company and address, and only the page's contacts and addresses are asked for"
+    ),
     # The organisation and a person's own rows.
     ("companies.views", "company_switch"): "the user's own memberships: the company to switch to",
     ("companies.views", "organisation"): "the organisation (people, departments) is open to every member",
