@@ -54,7 +54,14 @@ INSTALLED_APPS = [
     "receivables",
     "erp_sync",
     "search",
+    "team",
+    "webhooks",
+    "imports",
     "home",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 # Development tools (simulators, mail sink, `seed_demo`, `generate_data`; no product app imports them).
 # Installed unless CRM_DEVTOOLS=false, which the production image sets (it leaves the package out).

@@ -25,6 +25,10 @@ urlpatterns = [
     path("", include("receivables.urls")),
     path("anymail/", include("receivables.webhook_urls")),
     path("search/", include("search.urls")),
+    path("team/", include("team.urls")),
+    path("webhooks/", include("webhooks.urls")),
+    path("imports/", include("imports.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 

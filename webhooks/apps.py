@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WebhooksConfig(AppConfig):
+    """Outgoing webhooks: subscriptions per company, signed deliveries through the outbox."""
+
+    name = "webhooks"
+    verbose_name = _("Webhooks")
