@@ -73,7 +73,9 @@ def format_number(value: Number | None, decimals: int = 0) -> str:
     """The active locale's number with thousands grouped ("12,345" en, "12 345" hu, "12 345" bg)."""
     if value is None:
         return "—"
-    return number_format(round(Decimal(str(value)), decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    return number_format(
+        round(Decimal(str(value)), decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True
+    )
 
 
 def compact_number(value: Number) -> str:
@@ -81,9 +83,13 @@ def compact_number(value: Number) -> str:
     number = float(value)
     size = abs(number)
     if size >= 1_000_000_000:
-        return _("%(value)s bn") % {"value": number_format(round(number / 1e9, 1), decimal_pos=1, use_l10n=True)}
+        return _("%(value)s bn") % {
+            "value": number_format(round(number / 1e9, 1), decimal_pos=1, use_l10n=True)
+        }
     if size >= 1_000_000:
-        return _("%(value)s M") % {"value": number_format(round(number / 1e6, 1), decimal_pos=1, use_l10n=True)}
+        return _("%(value)s M") % {
+            "value": number_format(round(number / 1e6, 1), decimal_pos=1, use_l10n=True)
+        }
     if size >= 10_000:
         return _("%(value)s k") % {"value": number_format(round(number / 1e3), decimal_pos=0, use_l10n=True)}
     return format_number(value, 0 if number == int(number) else 1)
@@ -142,7 +148,9 @@ class Chart:
     def legend(self) -> list[dict]:
         if len(self.series_names) < 2:
             return []
-        return [{"name": name, "color": PALETTE[i % len(PALETTE)]} for i, name in enumerate(self.series_names)]
+        return [
+            {"name": name, "color": PALETTE[i % len(PALETTE)]} for i, name in enumerate(self.series_names)
+        ]
 
     def render(self) -> SafeString:
         return render_to_string(self.template_name, {"chart": self})
@@ -176,26 +184,32 @@ def _axes(
     """Ticks, gridlines and category labels; returns the frame and the shapes of the axes."""
     integers = all(float(v).is_integer() for v in values)
     ticks = nice_ticks(min(values, default=0.0), max(values, default=0.0), integers=integers)
-    tick_texts = [compact_number(t) if abs(t) >= 100_000 else format_number(t, _decimals_of(ticks)) for t in ticks]
+    tick_texts = [
+        compact_number(t) if abs(t) >= 100_000 else format_number(t, _decimals_of(ticks)) for t in ticks
+    ]
     left = max(_text_width(text) for text in tick_texts) + 10
     frame = _Frame(left=left, top=22, right=width - 8, bottom=height - 26, low=ticks[0], high=ticks[-1])
-    grid = [{"y": frame.y(t), "text": text, "zero": t == 0} for t, text in zip(ticks, tick_texts, strict=True)]
+    grid = [
+        {"y": frame.y(t), "text": text, "zero": t == 0} for t, text in zip(ticks, tick_texts, strict=True)
+    ]
     n = max(len(labels), 1)
     slot = (frame.right - frame.left) / n
     centers = [round(frame.left + slot * (i + 0.5), 1) for i in range(n)]
     widest = max((_text_width(label) for label in labels), default=0)
     every = max(1, math.ceil((widest + 6) / slot)) if slot else 1
-    x_labels = [
-        {"x": centers[i], "text": label, "shown": i % every == 0}
-        for i, label in enumerate(labels)
-    ]
+    x_labels = [{"x": centers[i], "text": label, "shown": i % every == 0} for i, label in enumerate(labels)]
     return frame, {
         "grid": grid,
         "x_labels": x_labels,
         "slot": slot,
         "centers": centers,
         "label_y": height - 8,
-        "axis": {"x1": frame.left, "x2": frame.right, "tick_x": round(frame.left - 6, 1), "y": frame.y(max(frame.low, 0))},
+        "axis": {
+            "x1": frame.left,
+            "x2": frame.right,
+            "tick_x": round(frame.left - 6, 1),
+            "y": frame.y(max(frame.low, 0)),
+        },
         "frame": frame,
     }
 
@@ -427,7 +441,9 @@ def sparkline(
     """A tiny line for a table cell; the values are in its <desc>. See the module docstring."""
     fmt = _formatter(decimals, value_format)
     numbers = [_number(v) for v in values]
-    labels = [str(label) for label in labels] if labels is not None else [str(i + 1) for i in range(len(numbers))]
+    labels = (
+        [str(label) for label in labels] if labels is not None else [str(i + 1) for i in range(len(numbers))]
+    )
     _check(labels, [values])
     low, high = min(numbers, default=0.0), max(numbers, default=0.0)
     low = min(low, 0.0)
@@ -438,7 +454,8 @@ def sparkline(
         for i, value in enumerate(numbers)
     ]
     description = ", ".join(
-        f"{label}: {fmt(value) if value is not None else '—'}" for label, value in zip(labels, values, strict=True)
+        f"{label}: {fmt(value) if value is not None else '—'}"
+        for label, value in zip(labels, values, strict=True)
     )
     return Chart(
         kind="sparkline",

@@ -16,16 +16,22 @@ def svg_of(html: str) -> ElementTree.Element:
     """The <svg> element of a rendered chart, parsed (so the markup must be well formed)."""
     match = re.search(r"<svg.*?</svg>", html, re.S)
     assert match, html
-    return ElementTree.fromstring(match.group(0).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1))
+    return ElementTree.fromstring(
+        match.group(0).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    )
 
 
 def texts(element: ElementTree.Element, css_class: str) -> list[str]:
-    return [(node.text or "").strip() for node in element.iter(f"{SVG}text") if css_class in node.get("class", "")]
+    return [
+        (node.text or "").strip() for node in element.iter(f"{SVG}text") if css_class in node.get("class", "")
+    ]
 
 
 def table_cells(html: str) -> list[list[str]]:
     table = re.search(r"<table.*?</table>", html, re.S).group(0)
-    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    return [
+        re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    ]
 
 
 class NiceTicksTests(SimpleTestCase):
@@ -60,7 +66,7 @@ class BarChartTests(SimpleTestCase):
         self.assertEqual(texts(svg, "chart-category"), ["0–30", "31–60", "61–90", "90+"])
         self.assertEqual(texts(svg, "chart-value"), ["1,234,567", "0", "35,000", "—"])
         self.assertEqual(len(list(svg.iter(f"{SVG}rect"))), 4)
-        self.assertEqual(len([line for line in svg.iter(f"{SVG}line")]), 5, "4 gridlines and the y axis")
+        self.assertEqual(len(list(svg.iter(f"{SVG}line"))), 5, "4 gridlines and the y axis")
 
     def test_bar_heights_follow_the_values(self):
         svg = svg_of(self.render())
@@ -136,7 +142,9 @@ class StackedBarChartTests(SimpleTestCase):
         rects = list(svg.iter(f"{SVG}rect"))
         self.assertEqual(len(rects), 5, "the zero segment is not drawn")
         first, second = rects[0], rects[1]
-        self.assertAlmostEqual(float(first.get("y")), float(second.get("y")) + float(second.get("height")), places=1)
+        self.assertAlmostEqual(
+            float(first.get("y")), float(second.get("y")) + float(second.get("height")), places=1
+        )
         self.assertIn("Phone", html.split("chart-legend")[1])
         self.assertEqual(table_cells(html)[0], ["Category", "Phone", "E-mail", "Meeting"])
         self.assertEqual(table_cells(html)[1], ["W1", "30", "0", "20"])
