@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from companies.permissions import function_required, has_function
 from companies.preferences import PAGE_SIZE_CHOICES, per_page
 from companies.visibility import Viewer, get_visible_or_404
+from core.charts import Chart, bar_chart
+from core.templatetags.crm import money
 from events.models import Event
 from partners.models import Partner, PartnerAccount
 from receivables.dunning import dunning_run, plan_letters
@@ -37,19 +39,16 @@ def ageing(invoices, today) -> dict[str, list[tuple[str, Decimal]]]:
     return {currency: list(buckets.items()) for currency, buckets in sorted(totals.items())}
 
 
-def chart(buckets: list[tuple[str, Decimal]]) -> list[dict]:
-    """Bar heights in percent of the largest bucket, for the server-drawn SVG chart."""
-    top = max((amount for _, amount in buckets), default=Decimal(0)) or Decimal(1)
-    return [
-        {
-            "label": label,
-            "amount": amount,
-            "height": int(amount * 100 / top),
-            "y": 110 - int(amount * 100 / top),
-            "x": 10 + index * 70,
-        }
-        for index, (label, amount) in enumerate(buckets)
-    ]
+def chart(currency: str, buckets: list[tuple[str, Decimal]]) -> Chart:
+    """The ageing bars of one currency, server-drawn with axes, values and a data table (core.charts)."""
+    return bar_chart(
+        _("Overdue amount by days overdue in %(currency)s") % {"currency": currency},
+        [f"{label} {_('days')}" for label, _amount in buckets],
+        [amount for _label, amount in buckets],
+        value_name=currency,
+        value_format=lambda value: money(value, currency),
+        table="visible",
+    )
 
 
 def _partners_seen(viewer: Viewer, partners: list[Partner]) -> set[int]:
@@ -79,7 +78,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         request,
         "receivables/desk.html",
         {
-            "charts": {currency: chart(rows) for currency, rows in buckets.items()},
+            "charts": {currency: chart(currency, rows) for currency, rows in buckets.items()},
             "buckets": buckets,
             "without_contact": [letter for letter in plan.without_contact if letter.partner.pk in shown],
             "paused": [partner for partner in plan.paused if partner.pk in shown],
