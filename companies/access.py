@@ -39,6 +39,7 @@ CRM_APP_LABELS = (
     "communications",
     "receivables",
     "erp_sync",
+    "team",
 )
 
 
