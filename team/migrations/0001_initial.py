@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('companies', '0007_saved_view'),
+        ('companies', '0006_user_list_preferences'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
