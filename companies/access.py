@@ -40,6 +40,7 @@ CRM_APP_LABELS = (
     "receivables",
     "erp_sync",
     "team",
+    "imports",
 )
 
 
