@@ -404,3 +404,39 @@ ERP_TIMEOUT = env.float("ERP_TIMEOUT", default=30)
 ERP_LOCK_SECONDS = env.int("ERP_LOCK_SECONDS", default=90)
 ERP_LOCK_RENEW_SECONDS = env.float("ERP_LOCK_RENEW_SECONDS", default=ERP_LOCK_SECONDS / 3)
 ERP_LOCK_STALL_SECONDS = env.int("ERP_LOCK_STALL_SECONDS", default=15 * 60)
+
+# REST API (/api/v1/, docs/api.md): personal tokens (Bearer) or the browser's session with CSRF, never
+# anonymous; the pages' functions and visibility; cursor pages; one error shape; per-token rate limit
+# on the shared cache.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "api.permissions.IsCompanyMember",
+        "api.permissions.TokenScope",
+        "api.permissions.HasFunction",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_RATE_LIMIT", default="600/minute")},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiCursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CRM API",
+    "DESCRIPTION": "Partners, contacts, threads, communications, tasks, events, notifications, orders, "
+    "products and invoices of one company, with the rules of the pages. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
