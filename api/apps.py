@@ -7,3 +7,6 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = _("REST API")
+
+    def ready(self) -> None:
+        from api import schema  # noqa: F401 (registers the token scheme with drf-spectacular)

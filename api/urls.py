@@ -1,4 +1,27 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import SimpleRouter
+
+from api import views, views_docs, views_tokens
 
 app_name = "api"
-urlpatterns: list = []
+
+router = SimpleRouter()
+router.register("partners", views.PartnerViewSet, basename="partner")
+router.register("contacts", views.ContactViewSet, basename="contact")
+router.register("threads", views.ThreadViewSet, basename="thread")
+router.register("communications", views.CommunicationViewSet, basename="communication")
+router.register("tasks", views.TaskViewSet, basename="task")
+router.register("events", views.EventViewSet, basename="event")
+router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("orders", views.OrderViewSet, basename="order")
+router.register("products", views.ProductViewSet, basename="product")
+router.register("invoices", views.InvoiceViewSet, basename="invoice")
+
+urlpatterns = [
+    path("tokens/", views_tokens.token_list, name="tokens"),
+    path("tokens/<id:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
+    path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("v1/docs/", views_docs.api_docs, name="docs"),
+    path("v1/", include(router.urls)),
+]

@@ -1,0 +1,194 @@
+"""What every API resource shares: authentication, the page's functions, visibility, the pages'
+filters, cursor paging, ETags, the body limit and the meeting block.
+
+A resource is a `ResourceViewSet` naming its model's visible queryset, the function of each action
+(as the page's `function_required`), the page's FilterSet and the orderings it offers. Writes bind
+the page's own form to the JSON body and call the page's service (`FormWrite`), so a field error, a
+mention, a number or a notification is exactly what the browser gets.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, viewsets
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from api.errors import (
+    Answered,
+    PayloadTooLarge,
+    PreconditionFailed,
+    PreconditionRequired,
+    form_errors,
+    invalid,
+)
+from api.models import ApiToken
+from companies.visibility import Viewer, get_visible_or_404
+from events.middleware import MeetingBlockMiddleware
+
+
+def etag_of(data) -> str:
+    body = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":"))
+    return '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+
+
+class PageFilterBackend:
+    """The list page's django-filter FilterSet on the API's query string; an invalid value is a 400."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is None:
+            return queryset
+        filterset = filterset_class(
+            request.query_params or None, queryset=queryset, **view.filterset_kwargs()
+        )
+        if not filterset.is_bound:
+            return queryset
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(
+                {name: [str(error) for error in errors] for name, errors in filterset.errors.items()}
+            )
+        return filterset.qs
+
+    def get_schema_operation_parameters(self, view):
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is None or getattr(view, "action", None) != "list":
+            return []
+        return [
+            {
+                "name": name,
+                "required": False,
+                "in": "query",
+                "description": str(filter_.label or name),
+                "schema": {"type": "string"},
+            }
+            for name, filter_ in filterset_class.base_filters.items()
+            if name not in ("sort", "per_page")
+        ]
+
+
+class ResourceViewSet(viewsets.GenericViewSet):
+    """Read (list, retrieve) through the visibility helper; subclasses add writes."""
+
+    parser_classes = [JSONParser]
+    filter_backends = [PageFilterBackend]
+    functions: dict[str, str] = {}
+    orderings: dict[str, tuple[str, ...]] = {"-id": ("-pk",)}
+    default_ordering = "-id"
+    lookup_value_regex = "[0-9]{1,18}"
+    filterset_class = None
+
+    # Set up ------------------------------------------------------------------------------------
+
+    def initial(self, request, *args, **kwargs):
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > settings.API_MAX_BODY_BYTES:
+            raise PayloadTooLarge(
+                _("The request body is larger than %(limit)d bytes.") % {"limit": settings.API_MAX_BODY_BYTES}
+            )
+        super().initial(request, *args, **kwargs)
+        if isinstance(request.auth, ApiToken):
+            # The middleware ran before the token was read: apply the meeting block the same way now
+            # (its /api/ branch answers 423 with the JSON reason).
+            blocked = MeetingBlockMiddleware(lambda _request: None)(request._request)
+            if blocked is not None:
+                raise Answered(blocked)
+
+    @property
+    def viewer(self) -> Viewer:
+        return Viewer.for_request(self.request._request)
+
+    def filterset_kwargs(self) -> dict:
+        return {"company": self.viewer.company}
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.viewer)
+
+    def get_object(self):
+        return get_visible_or_404(
+            self.viewer, self.get_queryset(), self.kwargs["pk"], field=self.lookup_field
+        )
+
+    lookup_field = "pk"
+    lookup_url_kwarg = "pk"
+
+    # Reading -----------------------------------------------------------------------------------
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.answer(self.get_object())
+
+    def answer(self, obj, status: int = 200) -> Response:
+        data = self.get_serializer(obj).data
+        return Response(data, status=status, headers={"ETag": etag_of(data)})
+
+    def get_serializer(self, *args, **kwargs):
+        kwargs.setdefault("context", self.get_serializer_context())
+        return self.get_serializer_class()(*args, **kwargs)
+
+    # Writing -----------------------------------------------------------------------------------
+
+    def body(self, allowed: set[str]) -> dict:
+        data = self.request.data
+        if not isinstance(data, dict):
+            raise exceptions.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
+        unknown = sorted(set(data) - allowed)
+        if unknown:
+            raise exceptions.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return data
+
+    def check_precondition(self, obj) -> None:
+        """Optimistic concurrency: the If-Match ETag must be the record's current one (row locked)."""
+        expected = self.request.headers.get("If-Match")
+        if not expected:
+            raise PreconditionRequired()
+        current = etag_of(self.get_serializer(obj).data)
+        if expected.strip() != "*" and current not in [tag.strip() for tag in expected.split(",")]:
+            raise PreconditionFailed()
+
+    def update_with(self, write) -> Response:
+        """Lock the visible row, check If-Match, then `write(obj)`; a stale ETag changes nothing."""
+        with transaction.atomic():
+            obj = get_visible_or_404(
+                self.viewer, self.get_queryset(), self.kwargs["pk"], field=self.lookup_field, for_update=True
+            )
+            self.check_precondition(obj)
+            result = write(obj)
+            if isinstance(result, Response):
+                transaction.set_rollback(True)
+                return result
+        return self.answer(self.get_object())
+
+
+def bind(form_class, data: dict, *, instance=None, **kwargs):
+    """The page's form bound to a JSON body; for an update, the record's current values under the sent ones."""
+    if instance is not None:
+        current = form_class(instance=instance, **kwargs)
+        merged = {name: current[name].value() for name in current.fields}
+        merged.update(data)
+        data = merged
+    values = {}
+    for name, value in data.items():
+        if value is None:
+            values[name] = ""
+        elif isinstance(value, list | tuple):
+            values[name] = ["" if item is None else item for item in value]
+        else:
+            values[name] = value
+    return (
+        form_class(data=values, instance=instance, **kwargs)
+        if instance is not None
+        else form_class(data=values, **kwargs)
+    )
+
+
+def invalid_form(form) -> Response:
+    return invalid(form_errors(form))
