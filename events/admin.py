@@ -5,7 +5,16 @@ from events.models import CalendarFeedToken, Event, EventType, GoogleCalendarCon
 
 @admin.register(EventType)
 class EventTypeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_en", "name_hu", "name_bg", "kind", "default_reminder_minutes", "is_active"]
+    list_display = [
+        "code",
+        "name_en",
+        "name_hu",
+        "name_bg",
+        "kind",
+        "colour",
+        "default_reminder_minutes",
+        "is_active",
+    ]
     list_filter = ["kind", "is_active"]
     filter_horizontal = ["allowed_groups", "follow_up_types"]
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -63,6 +63,13 @@ class EventType(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("position in lists"), default=0)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB, e.g. #2563eb."))],
+        help_text=_("The colour of this type in the calendar, as #RRGGBB. Empty: a colour by kind."),
+    )
 
     class Meta:
         verbose_name = _("event type")
@@ -99,6 +106,12 @@ class EventQuerySet(CompanyOwnedQuerySet):
         through = self.model.participants.through
         taking_part = through.objects.filter(event=OuterRef("pk"), user_id=user.pk)
         return self.filter(Q(owner_id=user.pk) | Exists(taking_part))
+
+    def involving_any(self, user_ids):
+        """Owned by one of `user_ids` or with one of them taking part (the calendar's overlay)."""
+        through = self.model.participants.through
+        taking_part = through.objects.filter(event=OuterRef("pk"), user_id__in=user_ids)
+        return self.filter(Q(owner_id__in=user_ids) | Exists(taking_part))
 
 
 class Event(ChoiceLabels, models.Model):

@@ -1,12 +1,12 @@
 from django.urls import include, path
 
-from events import views
+from events import views, views_calendar
 
 app_name = "events"
 
 urlpatterns = [
     path("events/", views.event_list, name="list"),
-    path("events/calendar/view/", views.event_calendar, name="calendar"),
+    path("events/calendar/view/", views_calendar.event_calendar, name="calendar"),
     path("events/new/", views.event_create, name="create"),
     path("events/overdue/", views.overdue, name="overdue"),
     path("events/<id:pk>/", views.event_detail, name="detail"),

@@ -1,5 +1,4 @@
-import calendar as pycalendar
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -61,63 +60,6 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _parse_day(value: str | None) -> date:
-    """The day asked for, today if unreadable, clamped to the years events may have (keeps the
-    week/month arithmetic and the time-zone conversion of the calendar inside the date range)."""
-    try:
-        day = date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        day = timezone.localdate()
-    return min(max(day, date(EARLIEST_EVENT_YEAR, 1, 1)), date(LATEST_EVENT_YEAR, 12, 31))
-
-
-@function_required(EVENT_FUNCTIONS["view"])
-def event_calendar(request: HttpRequest) -> HttpResponse:
-    """A week or month grid of the events the user can see (own by default)."""
-    view = "month" if request.GET.get("view") == "month" else "week"
-    day = _parse_day(request.GET.get("date"))
-    if view == "week":
-        first = day - timedelta(days=day.weekday())
-        last = first + timedelta(days=6)
-        previous, following = first - timedelta(days=7), first + timedelta(days=7)
-    else:
-        first = day.replace(day=1)
-        last = day.replace(day=pycalendar.monthrange(day.year, day.month)[1])
-        previous = (first - timedelta(days=1)).replace(day=1)
-        following = last + timedelta(days=1)
-    zone = timezone.get_current_timezone()
-    start = datetime.combine(first, time.min, tzinfo=zone)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
-    events = _visible_events(request).filter(starts_at__gte=start, starts_at__lt=end)
-    if request.GET.get("scope") != "all":
-        events = events.involving(request.user)
-    by_day: dict[date, list[Event]] = {}
-    for event in events.select_related("type", "partner").order_by("starts_at"):
-        by_day.setdefault(timezone.localdate(event.starts_at), []).append(event)
-    grid_start = first - timedelta(days=first.weekday())
-    grid_end = last + timedelta(days=6 - last.weekday())
-    weeks, current = [], grid_start
-    while current <= grid_end:
-        weeks.append(
-            [(current + timedelta(days=i), by_day.get(current + timedelta(days=i), [])) for i in range(7)]
-        )
-        current += timedelta(days=7)
-    return render(
-        request,
-        "events/event_calendar.html",
-        {
-            "view": view,
-            "weeks": weeks,
-            "first": first,
-            "last": last,
-            "previous": previous,
-            "following": following,
-            "today": timezone.localdate(),
-            "scope": request.GET.get("scope", "mine"),
-        },
-    )
-
-
 @function_required(EVENT_FUNCTIONS["add"])
 def event_create(request: HttpRequest) -> HttpResponse:
     viewer = Viewer.for_request(request)
@@ -131,7 +73,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
         if follows
         else services.usable_event_types(request.membership)
     )
-    initial = {"owner": request.user.pk, "starts_at": _next_half_hour()}
+    initial = {"owner": request.user.pk, "starts_at": _asked_start(request) or _next_half_hour()}
     if follows:
         initial.update(
             partner=follows.partner_id,
@@ -161,6 +103,17 @@ def event_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Event saved."))
             return redirect("events:detail", pk=event.pk)
     return render(request, "events/event_form.html", {"form": form, "follows": follows})
+
+
+def _asked_start(request: HttpRequest) -> datetime | None:
+    """`?starts_at=2026-11-10T08:30` from a calendar slot, in the company's zone; None if unreadable."""
+    try:
+        start = datetime.fromisoformat(request.GET.get("starts_at", "")[:16])
+    except ValueError:
+        return None
+    if not EARLIEST_EVENT_YEAR <= start.year <= LATEST_EVENT_YEAR:
+        return None
+    return timezone.make_aware(start.replace(tzinfo=None), timezone.get_current_timezone())
 
 
 def _next_half_hour() -> datetime:
