@@ -405,3 +405,45 @@ class Share(models.Model):
         if self.until is None:
             return None
         return timezone.localtime(self.until - timedelta(microseconds=1)).date()
+
+
+class SavedViewQuerySet(models.QuerySet):
+    def visible_to(self, viewer) -> "SavedViewQuerySet":
+        """The viewer's own views and the ones shared with their company, in the active company only."""
+        if not viewer.has_access or viewer.user is None:
+            return self.none()
+        return self.filter(Q(owner=viewer.user) | Q(shared=True), company_id=viewer.company.pk)
+
+
+class SavedView(models.Model):
+    """A list's filters, sorting, columns and page size saved under a name (issue 18), for its owner or,
+    shared, for every member of the company (each still sees only the rows they may see)."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="saved_views", verbose_name=_("company")
+    )
+    owner = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="saved_views", verbose_name=_("owner")
+    )
+    list_name = models.CharField(_("list"), max_length=32)
+    name = models.CharField(_("name"), max_length=80)
+    # The list's query string without the page number: "status=new&sort=deadline&per_page=50".
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    shared = models.BooleanField(_("shared with the company"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SavedViewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "owner", "list_name", "name"], name="saved_view_unique_name"
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "list_name"], name="saved_view_list")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from companies import views, views_sharing
+from companies import views, views_saved_views, views_sharing
 
 app_name = "companies"
 
@@ -14,4 +14,8 @@ urlpatterns = [
     path("org/departments/<id:pk>/", views.department_detail, name="department"),
     path("shares/<slug:kind>/<id:pk>/", views_sharing.share_manage, name="share"),
     path("shares/<id:pk>/revoke/", views_sharing.share_revoke_view, name="share_revoke"),
+    path("views/save/", views_saved_views.saved_view_save, name="saved_view_save"),
+    path("views/<id:pk>/edit/", views_saved_views.saved_view_edit, name="saved_view_edit"),
+    path("views/<id:pk>/delete/", views_saved_views.saved_view_delete_view, name="saved_view_delete"),
+    path("views/<id:pk>/default/", views_saved_views.saved_view_default, name="saved_view_default"),
 ]

@@ -1,9 +1,166 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""Order and product pages: the lists (filters, sorting, paging, CSV/XLSX export) and the detail pages.
+
+Orders come only through ``Order.objects.visible_to(viewer)`` (an order follows its partner's account);
+products are the shared catalogue, and the order counts and quantities beside them count only the
+orders the viewer sees.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from companies.permissions import member_required
+from companies.preferences import PAGE_SIZE_CHOICES, per_page
+from companies.saved_views import opens_default_view
 from companies.visibility import Viewer, get_visible_or_404
-from orders.models import Order, Product
+from core.export import csv_stream_response, table_response
+from core.paging import CappedPaginator
+from orders.filters import OrderFilter, ProductFilter
+from orders.models import Order, OrderLine, Product
+
+ORDER_LIST = "orders"  # the list's name for remembered page sizes and saved views
+PRODUCT_LIST = "products"
+XLSX_MAX_ROWS = 20_000  # an XLSX file is built in memory; a longer list goes out as CSV, which streams
+
+
+def _filtered(request: HttpRequest, filter_class, queryset):
+    """(filterset, the rows the filters let through); invalid filters let nothing through."""
+    filterset = filter_class(request.GET or None, queryset=queryset, company=request.company)
+    if not filterset.is_bound:
+        return filterset, queryset
+    return filterset, (filterset.qs if filterset.is_valid() else queryset.none())
+
+
+def _orders(request: HttpRequest):
+    viewer = Viewer.for_request(request)
+    queryset = Order.objects.visible_to(viewer).select_related("partner").order_by("-ordered_on", "-pk")
+    return _filtered(request, OrderFilter, queryset)
+
+
+def _products(request: HttpRequest):
+    """The catalogue, each product with the number of the viewer's visible orders and the quantity in them."""
+    lines = OrderLine.objects.filter(
+        product=OuterRef("pk"), order__in=Order.objects.visible_to(Viewer.for_request(request))
+    ).order_by()
+    per_product = lines.values("product")
+    order_count = per_product.annotate(n=Count("order", distinct=True)).values("n")
+    quantity = per_product.annotate(q=Sum("quantity")).values("q")
+    queryset = Product.objects.annotate(
+        order_count=Coalesce(Subquery(order_count, output_field=IntegerField()), Value(0)),
+        ordered_quantity=Coalesce(
+            Subquery(quantity, output_field=DecimalField(max_digits=20, decimal_places=3)),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=20, decimal_places=3),
+        ),
+    ).order_by("code", "pk")
+    return _filtered(request, ProductFilter, queryset)
+
+
+def _page(request: HttpRequest, rows, list_name: str):
+    number = request.GET.get("page")
+    return CappedPaginator(rows, per_page(request, list_name), page=number).get_page(number)
+
+
+def _page_totals(orders) -> list[tuple[str, Decimal]]:
+    """The shown orders' totals per currency (no query: the page is already read)."""
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for order in orders:
+        sums[order.currency] += order.total
+    return sorted(sums.items())
+
+
+@member_required
+@opens_default_view(ORDER_LIST)
+def order_list(request: HttpRequest) -> HttpResponse:
+    filterset, orders = _orders(request)
+    # The plain visibility query (an order follows its partner's account: no per-person branches).
+    page = _page(request, orders, ORDER_LIST)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "page_sizes": PAGE_SIZE_CHOICES,
+        "page_totals": _page_totals(page.object_list),
+        "list_name": ORDER_LIST,
+    }
+    template = "orders/_order_rows.html" if request.htmx else "orders/order_list.html"
+    return render(request, template, context)
+
+
+@member_required
+@opens_default_view(PRODUCT_LIST)
+def product_list(request: HttpRequest) -> HttpResponse:
+    filterset, products = _products(request)
+    page = _page(request, products, PRODUCT_LIST)
+    context = {"filter": filterset, "page": page, "page_sizes": PAGE_SIZE_CHOICES, "list_name": PRODUCT_LIST}
+    template = "orders/_product_rows.html" if request.htmx else "orders/product_list.html"
+    return render(request, template, context)
+
+
+# The exports' columns, in order: (header, the cell of a row). Amounts go out as plain numbers with a
+# decimal point (a spreadsheet formats them), dates as ISO dates.
+ORDER_COLUMNS = (
+    (gettext_lazy("Number"), lambda order: order.number),
+    (gettext_lazy("Kind"), lambda order: order.get_kind_display()),
+    (gettext_lazy("Date"), lambda order: order.ordered_on.isoformat()),
+    (gettext_lazy("Partner"), lambda order: order.partner.name if order.partner else ""),
+    (gettext_lazy("Tax number"), lambda order: order.partner.tax_number if order.partner else ""),
+    (gettext_lazy("Status"), lambda order: order.get_status_display()),
+    (gettext_lazy("Total"), lambda order: order.total),
+    (gettext_lazy("Currency"), lambda order: order.currency),
+    (gettext_lazy("ERP id"), lambda order: order.erp_id or ""),
+)
+PRODUCT_COLUMNS = (
+    (gettext_lazy("Code"), lambda product: product.code),
+    (gettext_lazy("Name"), lambda product: product.name),
+    (gettext_lazy("Unit"), lambda product: product.unit),
+    (gettext_lazy("Active"), lambda product: _("yes") if product.is_active else _("no")),
+    (gettext_lazy("Orders"), lambda product: product.order_count),
+    (gettext_lazy("Ordered quantity"), lambda product: f"{product.ordered_quantity.normalize():f}"),
+    (gettext_lazy("ERP id"), lambda product: product.erp_id or ""),
+)
+
+
+def _export(request: HttpRequest, rows, columns, name: str, list_url: str, format: str):
+    header = [header for header, _cell in columns]
+
+    def cells():
+        for row in rows.iterator(chunk_size=2000):
+            yield [cell(row) for _header, cell in columns]
+
+    if format == "csv":
+        return csv_stream_response(f"{name}.csv", header, cells())
+    if rows[: XLSX_MAX_ROWS + 1].count() > XLSX_MAX_ROWS:
+        messages.error(
+            request,
+            _(
+                "More than %(count)s rows match: too many for an Excel file. Narrow the filters or export them as CSV."
+            )
+            % {"count": f"{XLSX_MAX_ROWS:,}"},
+        )
+        query = request.GET.urlencode()
+        return redirect(reverse(list_url) + (f"?{query}" if query else ""))
+    return table_response(name, header, cells(), format="xlsx")
+
+
+# Exports use the list's access: whoever sees the list may take it along.
+@member_required
+def order_export(request: HttpRequest, format: str) -> HttpResponse | StreamingHttpResponse:
+    _filterset, orders = _orders(request)
+    return _export(request, orders, ORDER_COLUMNS, "orders", "orders:list", format)
+
+
+@member_required
+def product_export(request: HttpRequest, format: str) -> HttpResponse | StreamingHttpResponse:
+    _filterset, products = _products(request)
+    return _export(request, products, PRODUCT_COLUMNS, "products", "orders:product_list", format)
 
 
 @member_required
