@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from communications.filters import CommunicationFilter, TaskFilter
 from communications.models import Communication, Direction, Task, Thread
 from communications.paging import CappedPaginator
+from communications.rows import communication_rows_html, task_rows_html
 from companies.permissions import function_required, has_function
 from companies.preferences import per_page
 from companies.visibility import Viewer, visible_rows
@@ -73,12 +74,20 @@ def _per_page(request: HttpRequest) -> int:
     return per_page(request, request.resolver_match.url_name)
 
 
-def _render_list(request: HttpRequest, filterset, items, template: str, rows_template: str, extra: dict):
+def _render_list(
+    request: HttpRequest, filterset, items, template: str, rows_template: str, rows_html, extra: dict
+):
     number = request.GET.get("page")
     # Each part of the visibility rule reads only the page's rows in the list's order (visible_rows).
     rows = visible_rows(items, Viewer.for_request(request))
     page = CappedPaginator(rows, _per_page(request), page=number).get_page(number)
-    context = {"filter": filterset, "page": page, "page_sizes": PAGE_SIZES, **extra}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": rows_html(page.object_list),
+        "page_sizes": PAGE_SIZES,
+        **extra,
+    }
     if request.htmx:
         return render(request, rows_template, context)
     context["filtered_thread"] = _filtered_thread(request, filterset)
@@ -96,6 +105,7 @@ def communication_list(request: HttpRequest) -> HttpResponse:
         items,
         "communications/communication_list.html",
         "communications/_communication_rows.html",
+        communication_rows_html,
         {
             "direction": direction if direction in Direction.values else "",
             "can_add": has_function(request, "communications.add_communication"),
@@ -113,6 +123,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         items,
         "communications/task_list.html",
         "communications/_task_rows.html",
+        task_rows_html,
         {"can_add": has_function(request, "communications.add_task")},
     )
 

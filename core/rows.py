@@ -1,0 +1,63 @@
+"""The cheap path for list rows: a row written in Python costs what it shows.
+
+A hundred rows through the template language cost 20-40 ms (thousands of variable lookups, a filter
+call per date, a tag call per link); the same rows written here cost a few milliseconds. The header,
+filters and paging stay in the template; only the repeated part comes from a ``rows_html`` function of
+the list's app. Every value goes through ``escape`` (or is one of our own fixed strings) before it is
+put in, so the joined string is safe.
+
+    cells = RowCells()                         # once per page: the formats of the active language
+    cells.datetime(item.created_at)            # "07.12.2026 09:05", in the active time zone
+    cells.link("communications:task", item.pk, item.number)
+    labels = choice_labels(Task, "status")     # {"new": "New", ...} in the active language
+"""
+
+from django.db import models
+from django.utils import dateformat, formats, timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from core.templatetags.crm import link
+
+DASH = "—"
+
+
+def choice_labels(model: type[models.Model], field_name: str) -> dict:
+    """The field's choices as {value: label} in the active language (one str() per choice, not per row)."""
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
+class RowCells:
+    """Cell writers that look up the active language's formats and zone once, not once per row."""
+
+    def __init__(self) -> None:
+        self._datetime = formats.get_format("SHORT_DATETIME_FORMAT")
+        self._date = formats.get_format("SHORT_DATE_FORMAT")
+        self._zone = timezone.get_current_timezone()
+
+    def datetime(self, value, empty: str = DASH) -> str:
+        if value is None:
+            return empty
+        return dateformat.format(timezone.localtime(value, self._zone), self._datetime)
+
+    def date(self, value, empty: str = DASH) -> str:
+        """A date, or a datetime's day in the active zone."""
+        if value is None:
+            return empty
+        if hasattr(value, "tzinfo"):
+            value = timezone.localtime(value, self._zone)
+        return dateformat.format(value, self._date)
+
+    @staticmethod
+    def link(name: str, pk: int, text: object, css: str = "") -> str:
+        css = f' class="{css}"' if css else ""
+        return f'<a href="{link(name, pk)}"{css}>{escape(text)}</a>'
+
+    @staticmethod
+    def text(value: object, empty: str = DASH) -> str:
+        return escape(value) if value not in (None, "") else empty
+
+
+def joined(rows: list[str]) -> SafeString:
+    """The rows as one safe string: each row was built from escaped values (see the module docstring)."""
+    return mark_safe("".join(rows))  # noqa: S308
