@@ -201,6 +201,15 @@ class CommunicationFilter(ItemFilter):
 class TaskFilter(ItemFilter):
     deadline_from = LocalDateFilter(field_name="deadline", label=_("Deadline from"))
     deadline_to = LocalDateFilter(field_name="deadline", label=_("Deadline to"), until=True)
+    # Whose work the task is: its assignee, or its author while nobody is assigned (the team page's links).
+    responsible = MemberChoiceFilter(
+        queryset=User.objects.none(),
+        method="filter_responsible",
+        label=_("Responsible"),
+        empty_label=_("Anyone"),
+    )
+    completed_from = LocalDateFilter(field_name="completed_at", label=_("Completed from"))
+    completed_to = LocalDateFilter(field_name="completed_at", label=_("Completed to"), until=True)
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("Status"), empty_label=_("All"))
     overdue = django_filters.ChoiceFilter(
         choices=[("1", _("Overdue only"))], method="filter_overdue", label=_("Overdue"), empty_label=_("All")
@@ -220,6 +229,14 @@ class TaskFilter(ItemFilter):
     class Meta:
         model = Task
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["responsible"].queryset = self.filters["author"].queryset
+        self.filters["responsible"].extra["shared_rows"] = self.filters["author"].extra["shared_rows"]
+
+    def filter_responsible(self, queryset, name, value):
+        return queryset.filter(Q(assignee=value) | Q(assignee__isnull=True, author=value))
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(deadline__lt=timezone.now()).exclude(status=TaskStatus.DONE)
