@@ -1,10 +1,14 @@
+from datetime import date, datetime, time, timedelta
+
 import django_filters
 from django import forms
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from companies.models import User
+from companies.models import Membership, User
 from core.widgets import QuickSelect
-from events.models import Event, EventType, Outcome
+from events.models import LATEST_EVENT_YEAR, Event, EventKind, EventType, Outcome
 
 SCOPES = [
     ("mine", _("My events")),
@@ -18,6 +22,7 @@ class EventFilter(django_filters.FilterSet):
         choices=SCOPES, method="filter_scope", label=_("Whose"), empty_label=None
     )
     type = django_filters.ModelChoiceFilter(queryset=EventType.objects.all(), label=_("Type"))
+    kind = django_filters.ChoiceFilter(field_name="type__kind", choices=EventKind.choices, label=_("Kind"))
     outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Outcome"))
     start_from = django_filters.DateFilter(
         field_name="starts_at",
@@ -30,6 +35,10 @@ class EventFilter(django_filters.FilterSet):
         lookup_expr="date__lte",
         label=_("To"),
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    # Ended on or before a day (the start when there is no end): the team page's overdue meetings.
+    ended_to = django_filters.DateFilter(
+        method="filter_ended_to", label=_("Ended by"), widget=forms.DateInput(attrs={"type": "date"})
     )
     partner = django_filters.CharFilter(
         field_name="partner__name", lookup_expr="icontains", label=_("Partner")
@@ -55,9 +64,17 @@ class EventFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
         self.filters["type"].field.label_from_instance = lambda event_type: event_type.name
-        self.filters["owner"].queryset = User.objects.filter(pk__in=viewer.visible_user_ids).order_by(
+        owners = viewer.visible_user_ids
+        if viewer.sees_all:  # whoever sees every event of the company may pick any member as the owner
+            owners = Membership.objects.active().visible_to(viewer).values("user_id")
+        self.filters["owner"].queryset = User.objects.filter(pk__in=owners).order_by(
             "last_name", "first_name"
         )
+
+    def filter_ended_to(self, queryset, name, value):
+        day = min(value, date(LATEST_EVENT_YEAR, 12, 30))  # no event later; keeps the date maths in range
+        before = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+        return queryset.alias(ended=Coalesce("ends_at", "starts_at")).filter(ended__lt=before)
 
     def filter_scope(self, queryset, name, value):
         if value == "mine":
