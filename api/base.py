@@ -169,12 +169,13 @@ class ResourceViewSet(viewsets.GenericViewSet):
 
 
 def bind(form_class, data: dict, *, instance=None, **kwargs):
-    """The page's form bound to a JSON body; for an update, the record's current values under the sent ones."""
-    if instance is not None:
-        current = form_class(instance=instance, **kwargs)
-        merged = {name: current[name].value() for name in current.fields}
-        merged.update(data)
-        data = merged
+    """The page's form bound to a JSON body, over the values the page's form starts with (for an update
+    the record's current ones), so a field left out keeps its default or its value."""
+    # The form's own starting values (a new record's defaults, an edited record's current values).
+    current = form_class(instance=instance, **kwargs) if instance is not None else form_class(**kwargs)
+    merged = {name: current[name].value() for name in current.fields}
+    merged.update(data)
+    data = merged
     values = {}
     for name, value in data.items():
         if value is None:

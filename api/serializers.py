@@ -39,6 +39,19 @@ class SparseFieldsMixin:
             self.fields.pop(name)
 
 
+class FieldErrorSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    code = serializers.CharField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error answer (api/errors.py); `fields` only on 400."""
+
+    error = serializers.CharField(help_text="A stable code: invalid, not_found, permission_denied, ...")
+    detail = serializers.CharField(help_text="A message in the user's language.")
+    fields = serializers.DictField(child=FieldErrorSerializer(many=True), required=False)
+
+
 def _id(source: str) -> serializers.IntegerField:
     return serializers.IntegerField(source=source, read_only=True, allow_null=True)
 
@@ -119,6 +132,7 @@ class PartnerInputSerializer(serializers.Serializer):
 
 class ContactSerializer(SparseFieldsMixin, serializers.ModelSerializer):
     partner = _id("partner_id")
+    preferred_language = serializers.CharField(read_only=True, help_text="en, hu, bg or empty")
     types = serializers.SerializerMethodField()
 
     class Meta:

@@ -3,7 +3,8 @@
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -30,12 +31,19 @@ from partners.forms import MASTER_FIELDS, PartnerAccountForm, PartnerForm
 from partners.models import Partner, PartnerAccount
 from receivables.models import Invoice
 
-ERRORS = {400: OpenApiResponse(description="Invalid input: `fields` names each error")}
+ERRORS = {400: OpenApiResponse(s.ErrorSerializer, description="Invalid input: `fields` names each error")}
 UPDATE_ERRORS = {
     **ERRORS,
-    412: OpenApiResponse(description="Stale If-Match: nothing changed"),
-    428: OpenApiResponse(description="If-Match missing"),
+    412: OpenApiResponse(s.ErrorSerializer, description="Stale If-Match: nothing changed"),
+    428: OpenApiResponse(s.ErrorSerializer, description="If-Match missing"),
 }
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the record as last read (optimistic concurrency)",
+)
 
 
 def _fields(serializer_class) -> set[str]:
@@ -48,7 +56,9 @@ def _fields(serializer_class) -> set[str]:
 @extend_schema_view(
     create=extend_schema(request=s.PartnerInputSerializer, responses={201: s.PartnerSerializer, **ERRORS}),
     partial_update=extend_schema(
-        request=s.PartnerInputSerializer, responses={200: s.PartnerSerializer, **UPDATE_ERRORS}
+        parameters=[IF_MATCH],
+        request=s.PartnerInputSerializer,
+        responses={200: s.PartnerSerializer, **UPDATE_ERRORS},
     ),
 )
 class PartnerViewSet(ResourceViewSet):
@@ -121,7 +131,9 @@ class PartnerViewSet(ResourceViewSet):
 @extend_schema_view(
     create=extend_schema(request=s.ContactInputSerializer, responses={201: s.ContactSerializer, **ERRORS}),
     partial_update=extend_schema(
-        request=s.ContactInputSerializer, responses={200: s.ContactSerializer, **UPDATE_ERRORS}
+        parameters=[IF_MATCH],
+        request=s.ContactInputSerializer,
+        responses={200: s.ContactSerializer, **UPDATE_ERRORS},
     ),
 )
 class ContactViewSet(ResourceViewSet):
@@ -191,7 +203,9 @@ class ContactViewSet(ResourceViewSet):
 @extend_schema_view(
     create=extend_schema(request=s.ThreadInputSerializer, responses={201: s.ThreadSerializer, **ERRORS}),
     partial_update=extend_schema(
-        request=s.ThreadInputSerializer, responses={200: s.ThreadSerializer, **UPDATE_ERRORS}
+        parameters=[IF_MATCH],
+        request=s.ThreadInputSerializer,
+        responses={200: s.ThreadSerializer, **UPDATE_ERRORS},
     ),
 )
 class ThreadViewSet(ResourceViewSet):
@@ -276,7 +290,9 @@ class ItemViewSet(ResourceViewSet):
         request=s.CommunicationInputSerializer, responses={201: s.CommunicationSerializer, **ERRORS}
     ),
     partial_update=extend_schema(
-        request=s.CommunicationInputSerializer, responses={200: s.CommunicationSerializer, **UPDATE_ERRORS}
+        parameters=[IF_MATCH],
+        request=s.CommunicationInputSerializer,
+        responses={200: s.CommunicationSerializer, **UPDATE_ERRORS},
     ),
 )
 class CommunicationViewSet(ItemViewSet):
@@ -304,7 +320,9 @@ class CommunicationViewSet(ItemViewSet):
 @extend_schema_view(
     create=extend_schema(request=s.TaskInputSerializer, responses={201: s.TaskSerializer, **ERRORS}),
     partial_update=extend_schema(
-        request=s.TaskInputSerializer, responses={200: s.TaskSerializer, **UPDATE_ERRORS}
+        parameters=[IF_MATCH],
+        request=s.TaskInputSerializer,
+        responses={200: s.TaskSerializer, **UPDATE_ERRORS},
     ),
 )
 class TaskViewSet(ItemViewSet):
@@ -335,9 +353,11 @@ class TaskViewSet(ItemViewSet):
 @extend_schema_view(
     create=extend_schema(request=s.EventInputSerializer, responses={201: s.EventSerializer, **ERRORS}),
     partial_update=extend_schema(
-        request=s.EventInputSerializer, responses={200: s.EventSerializer, **UPDATE_ERRORS}
+        parameters=[IF_MATCH],
+        request=s.EventInputSerializer,
+        responses={200: s.EventSerializer, **UPDATE_ERRORS},
     ),
-    close=extend_schema(request=s.EventCloseSerializer, responses={200: s.EventSerializer, **UPDATE_ERRORS}),
+    close=extend_schema(request=s.EventCloseSerializer, responses={200: s.EventSerializer, **ERRORS}),
 )
 class EventViewSet(ResourceViewSet):
     """Events the viewer sees (`scope`: mine, team or all; all by default, unlike the page)."""

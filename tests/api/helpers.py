@@ -8,7 +8,9 @@ from api.services import api_token_create
 
 
 def token_for(user, company, *, can_write=True, expires_at=None, name="test"):
-    token, raw = api_token_create(user=user, company=company, name=name, can_write=can_write, expires_at=expires_at)
+    token, raw = api_token_create(
+        user=user, company=company, name=name, can_write=can_write, expires_at=expires_at
+    )
     return token, raw
 
 

@@ -91,7 +91,9 @@ class TokenAuthenticationTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.company = CompanyFactory()
-        cls.user = member(cls.company, "partners.view_partner", "partners.add_partner", "partners.change_partner")
+        cls.user = member(
+            cls.company, "partners.view_partner", "partners.add_partner", "partners.change_partner"
+        )
         cls.account = PartnerAccountFactory(company=cls.company, owner=cls.user)
 
     def test_no_token_no_session_is_401(self):
@@ -102,7 +104,9 @@ class TokenAuthenticationTests(TestCase):
 
     def test_a_wrong_token_is_401(self):
         self.assertEqual(ApiClient("crm_nonsense").get(PARTNERS).status_code, 401)
-        self.assertEqual(ApiClient("a b").client.get(PARTNERS, headers={"Authorization": "Bearer a b"}).status_code, 401)
+        self.assertEqual(
+            ApiClient("a b").client.get(PARTNERS, headers={"Authorization": "Bearer a b"}).status_code, 401
+        )
 
     def test_an_expired_token_is_refused_from_its_expiry_on(self):
         now = timezone.now()
