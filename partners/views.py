@@ -2,14 +2,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from companies.permissions import function_required, has_function
 from companies.preferences import PAGE_SIZE_CHOICES, per_page
 from companies.visibility import Viewer, get_visible_or_404, visible_rows
+from core.charts import bar_chart
 from core.export import csv_stream_response
 from core.paging import CappedPaginator
+from core.templatetags.crm import money
 from partners import services
 from partners.clients import bisnode
 from partners.filters import PartnerAccountFilter
@@ -83,28 +86,60 @@ def partner_export(request: HttpRequest) -> StreamingHttpResponse:
 
 @function_required("partners.view_partner")
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 360-degree view (issue 18, docs/record-pages.md): a header card and one section per kind.
+
+    This view reads what the partners app owns; the sections of higher apps (communications, tasks,
+    events, orders, threads, timeline, receivables, "Mentioned in") come from their template tags,
+    each one query with a limit, so the page's query count does not grow with the partner's rows.
+    """
     viewer = Viewer.for_request(request)
     account = get_visible_or_404(
-        viewer, PartnerAccount, pk, field="partner_id", select_related=ACCOUNT_RELATED
+        viewer, PartnerAccount, pk, field="partner_id", select_related=(*ACCOUNT_RELATED, "partner__erp_push")
     )
     partner = account.partner
+    contacts = list(partner.contacts.active().prefetch_related("roles__type"))
+    turnovers = list(Turnover.objects.visible_to(viewer).filter(partner=partner)[:24])
     context = {
         "account": account,
         "partner": partner,
+        "erp_push": getattr(partner, "erp_push", None),  # loaded with the account (None: not pushed)
         "addresses": partner.addresses.all(),
         "tags": account.tags.all(),
-        "contacts": partner.contacts.active().prefetch_related("roles__type"),
-        "turnovers": Turnover.objects.visible_to(viewer).filter(partner=partner)[:24],
+        "contacts": contacts,
+        "main_contact": _main_contact(contacts),
+        "turnovers": turnovers,
+        "turnover_chart": _turnover_chart(turnovers),
         "assets": Asset.objects.visible_to(viewer).filter(partner=partner).select_related("site"),
         "can_edit": has_function(request, "partners.change_partner"),
         "can_add_contact": has_function(request, "contacts.add_contact"),
-        # Events, threads and "Mentioned in" come from the higher apps' template tags
-        # (event_lists, threads, mentions), so this view imports neither (docs/architecture.md).
         "owner_changes": OwnerChange.objects.visible_to(viewer)
         .filter(partner=partner)
         .select_related("from_owner", "to_owner")[:20],
     }
     return render(request, "partners/partner_detail.html", context)
+
+
+def _main_contact(contacts: list):
+    """The decision maker if the partner has one, else the first active contact (None: no contacts)."""
+    for contact in contacts:
+        if any(role.type.code == "decision-maker" for role in contact.roles.all()):
+            return contact
+    return contacts[0] if contacts else None
+
+
+def _turnover_chart(turnovers: list[Turnover]):
+    """Bars of the last 12 months in the currency of the newest row (other currencies: the table)."""
+    if not turnovers:
+        return None
+    currency = turnovers[0].currency
+    months = sorted((row for row in turnovers if row.currency == currency), key=lambda row: row.period)[-12:]
+    return bar_chart(
+        _("Turnover by month (%(currency)s)") % {"currency": currency},
+        [date_format(row.period, "M y") for row in months],
+        [row.amount for row in months],
+        value_name=_("Turnover"),
+        value_format=lambda value: money(value, currency),
+    )
 
 
 LOOKUP_EMPTY = _lazy("Type a tax number or a company name to look up.")
