@@ -481,6 +481,54 @@ def scope_people(
 
 
 # ---------------------------------------------------------------------------------------------------
+# The partner figures' rows (team:partners lists them; the same conditions as team_figures)
+
+
+def partner_figure_rows(viewer: Viewer, person: User, figure: str, period: Period, today: date | None = None):
+    """The rows one partner figure counts for `person`: accounts, or owner changes for "partners_taken".
+
+    Empty for a person the viewer may not see. Read as the company's job inside the viewer's company,
+    like the figures (the people are checked here, as in `team_figures`).
+    """
+    company = viewer.company
+    if person.pk not in allowed_user_ids(viewer):
+        return PartnerAccount.objects.none()
+    job = Viewer.for_job(company)
+    today = today or company_day(company)
+    bounds = Bounds.of(company, period, today)
+    accounts = PartnerAccount.objects.visible_to(job).filter(owner_id=person.pk).select_related("partner")
+    if figure == "partners_without_next_event":
+        return accounts_without_next_event(company=company, owner=person).select_related("partner")
+    if figure == "partners_new":
+        return accounts.filter(created_at__gte=bounds.start, created_at__lt=bounds.end)
+    if figure == "first_successes":
+        return accounts.filter(
+            partner__erp_push__created_at__gte=bounds.start, partner__erp_push__created_at__lt=bounds.end
+        )
+    if figure == "partners_taken":
+        return (
+            OwnerChange.objects.visible_to(job)
+            .filter(
+                from_owner_id=person.pk,
+                reason=OwnerChangeReason.NO_NEXT_EVENT,
+                changed_on__gte=period.start,
+                changed_on__lte=period.end,
+            )
+            .select_related("partner", "to_owner")
+        )
+    return PartnerAccount.objects.none()
+
+
+def watch_days_left(viewer: Viewer, person: User, today: date | None = None) -> dict[int, int]:
+    """{partner id: days left before the take-away} of the person's partners without a next event."""
+    company = viewer.company
+    today = today or company_day(company)
+    cal = WorkCalendar.for_company(company)
+    watches = PartnerWatch.objects.filter(company_id=company.pk, owner_id=person.pk)
+    return {w.partner_id: max((take_away_on(cal, w.listed_on) - today).days, 0) for w in watches}
+
+
+# ---------------------------------------------------------------------------------------------------
 # The person page's chart
 
 

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from team import views
 
 app_name = "team"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.team_index, name="index"),
+    path("partners/", views.team_partners, name="partners"),
+]

@@ -1,0 +1,179 @@
+"""The team page (/team/), its exports and the partner figures' own list."""
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from companies.models import Department, User
+from companies.permissions import function_required
+from companies.visibility import Viewer
+from companies.workdays import WorkCalendar, company_day
+from core.export import table_response
+from team.columns import COLUMNS, GROUPS, SORTS, cells
+from team.forms import TeamForm
+from team.links import figure_links
+from team.stats import (
+    PERIOD_FIGURES,
+    Period,
+    PersonFigures,
+    allowed_user_ids,
+    department_totals,
+    partner_figure_rows,
+    scope_people,
+    team_figures,
+    totals,
+    watch_days_left,
+)
+
+FUNCTION = "team.view_team_activity"
+
+
+def _sorted(rows: list[PersonFigures], sort: str) -> list[PersonFigures]:
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, sort = "name", "name"
+    descending = sort.startswith("-")
+    name = lambda r: (r.user.last_name.lower(), r.user.first_name.lower(), r.user.pk)  # noqa: E731
+    if key == "name":
+        return sorted(rows, key=name, reverse=descending)
+    if key == "department":
+        return sorted(rows, key=lambda r: (str(r.department or "\uffff"), name(r)), reverse=descending)
+    if key == "activity":
+        return sorted(rows, key=lambda r: (r.activity, name(r)), reverse=descending)
+    return sorted(rows, key=lambda r: (r.current[key], name(r)), reverse=descending)
+
+
+def _export(rows: list[PersonFigures], total: PersonFigures, period: Period, format: str) -> HttpResponse:
+    header = [_("Person"), _("Department")]
+    for key, label, group in COLUMNS:
+        group_label = {g: lbl for g, lbl, _n in GROUPS}[group]
+        header.append(f"{group_label}: {label}")
+        if key in PERIOD_FIGURES:
+            header.append(f"{group_label}: {label} ({_('previous period')})")
+    header.append(_("Fewest days left before a take-away"))
+
+    def line(name: str, department: str, row: PersonFigures) -> list:
+        values: list = [name, department]
+        for key, _label, _group in COLUMNS:
+            values.append(row.current[key])
+            if key in PERIOD_FIGURES:
+                values.append(row.previous[key])
+        values.append("" if row.days_left is None else row.days_left)
+        return values
+
+    body = [line(str(r.user), str(r.department or ""), r) for r in rows]
+    body.append(line(_("Total"), "", total))
+    filename = f"team-{period.start.isoformat()}-{period.end.isoformat()}"
+    return table_response(filename, header, body, format=format)
+
+
+@function_required(FUNCTION)
+def team_index(request: HttpRequest) -> HttpResponse:
+    """Figures per person for a period and a scope, against the previous period of the same length."""
+    viewer = Viewer.for_request(request)
+    company = request.company
+    today = company_day(company)
+    allowed = allowed_user_ids(viewer)
+    choosable = User.objects.filter(pk__in=allowed).order_by("last_name", "first_name", "pk")
+    # The department tree is the organisation, open to every member (as on the organisation page).
+    departments = Department.objects.filter(company_id=company.pk).order_by("tree_id", "lft")
+    form = TeamForm(request.GET, departments=departments, people=choosable, today=today)
+    rows: list[PersonFigures] = []
+    period = None
+    if form.is_valid():
+        data = form.cleaned_data
+        period = form.chosen_period()
+        people = scope_people(
+            viewer, data["scope"], department=data.get("department"), person=data.get("person")
+        )
+        rows = team_figures(viewer, people=people, start=period.start, end=period.end, today=today)
+    sort = request.GET.get("sort", "name")
+    rows = _sorted(rows, sort)
+    total = totals(rows)
+    export = request.GET.get("export")
+    if period is not None and export in ("csv", "xlsx"):
+        return _export(rows, total, period, export)
+    cal = WorkCalendar.for_company(company) if rows else None
+    table = [
+        {"row": r, "cells": cells(r, figure_links(r.user.pk, period, today, cal)), "daily": r.daily}
+        for r in rows
+    ]
+    by_department = [
+        {
+            "department": d,
+            "cells": cells(t, None),
+            "people": len({r.user.pk for r in rows if r.department == d}),
+        }
+        for d, t in department_totals(rows)
+    ]
+    return render(
+        request,
+        "team/index.html",
+        {
+            "form": form,
+            "period": period,
+            "today": today,
+            "table": table,
+            "columns": COLUMNS,
+            "groups": GROUPS,
+            "total_cells": cells(total, None),
+            "total": total,
+            "by_department": by_department if len(by_department) > 1 else [],
+            "sort": sort,
+        },
+    )
+
+
+class PartnerFigureForm(forms.Form):
+    person = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    figure = forms.ChoiceField(
+        choices=[
+            (f, f)
+            for f in ("partners_without_next_event", "partners_taken", "partners_new", "first_successes")
+        ]
+    )
+    start = forms.DateField()
+    end = forms.DateField()
+
+
+PARTNER_FIGURE_TITLES = {
+    "partners_without_next_event": gettext_lazy("Partners of %(person)s without a next event"),
+    "partners_taken": gettext_lazy("Partners taken away from %(person)s from %(start)s to %(end)s"),
+    "partners_new": gettext_lazy("New partners of %(person)s from %(start)s to %(end)s"),
+    "first_successes": gettext_lazy("First successes of %(person)s from %(start)s to %(end)s"),
+}
+
+
+@function_required(FUNCTION)
+def team_partners(request: HttpRequest) -> HttpResponse:
+    """The rows a partner figure counts (no partner list can filter them): 404 outside the viewer's team."""
+    viewer = Viewer.for_request(request)
+    form = PartnerFigureForm(request.GET)
+    if not form.is_valid():
+        return render(request, "team/partners.html", {"form": form, "rows": []}, status=400)
+    data = form.cleaned_data
+    if data["person"] not in allowed_user_ids(viewer) or data["end"] < data["start"]:
+        raise Http404(_("Not found in this company."))
+    person = User.objects.get(pk=data["person"])
+    period = Period(data["start"], data["end"])
+    figure = data["figure"]
+    rows = list(partner_figure_rows(viewer, person, figure, period)[:1000])
+    if figure == "partners_without_next_event":
+        days_left = watch_days_left(viewer, person)
+        for row in rows:
+            row.days_left = days_left.get(row.partner_id)
+    title = PARTNER_FIGURE_TITLES[figure] % {"person": person, "start": period.start, "end": period.end}
+    return render(
+        request,
+        "team/partners.html",
+        {
+            "form": form,
+            "rows": rows,
+            "figure": figure,
+            "person": person,
+            "period": period,
+            "title": title,
+        },
+    )

@@ -1,0 +1,142 @@
+"""The team page: who sees what, bad input, sorting, exports, links that open exactly what they count."""
+
+import re
+
+import time_machine
+from django.test import TestCase
+
+from team.stats import FIGURES
+from tests.factories import member
+from tests.team.world import EXPECTED_SELLER1, NOW, World
+
+URL = "/team/"
+
+
+@time_machine.travel(NOW, tick=False)
+class TeamPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        with time_machine.travel(NOW, tick=False):
+            cls.w = World()
+
+    def get(self, user, query="", url=URL):
+        self.client.force_login(user)
+        session = self.client.session
+        session["active_company_id"] = self.w.company.pk  # seller1 is a member of another company too
+        session.save()
+        return self.client.get(f"{url}{'?' if query else ''}{query}")
+
+    def people(self, response) -> list[str]:
+        return re.findall(r'<tr data-person="([^"]+)"', response.content.decode())
+
+    def test_login_and_function_required(self):
+        self.assertEqual(self.client.get(URL).status_code, 302)
+        outsider = member(self.w.company, "events.view_event", username="nofunction")
+        self.assertEqual(self.get(outsider).status_code, 403)
+
+    def test_a_manager_sees_their_team_and_its_figures(self):
+        response = self.get(self.w.anna)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.people(response), ["s1", "s2"])  # name order: One, Two
+        body = response.content.decode()
+        row = body[body.index('data-person="s1"') :].split("</tr>")[0]
+        self.assertIn('data-figure="communications"><a href', row)
+        self.assertIn('aria-label="All: 3"', row)
+        self.assertIn("12 days left", row)
+
+    def test_the_top_director_sees_everyone_below_once(self):
+        self.assertEqual(self.people(self.get(self.w.boss)), ["anna", "bela", "s1", "s3", "s2"])
+        self.assertEqual(self.people(self.get(self.w.boss, "scope=direct")), ["anna", "bela"])
+
+    def test_a_sibling_manager_sees_nothing_of_the_other_team(self):
+        response = self.get(self.w.bela, f"scope=person&person={self.w.seller1.pk}")
+        self.assertEqual(self.people(response), [])
+        self.assertContains(response, "Select a valid choice")
+        self.assertNotIn("s1", self.people(self.get(self.w.bela)))
+        response = self.get(self.w.bela, f"scope=department&department={self.w.north.pk}")
+        self.assertEqual(
+            self.people(response), ["s2"]
+        )  # seller2 reports to bela too; seller1 and anna do not
+
+    def test_a_sales_user_sees_only_themself(self):
+        # (seller1 has overdue meetings: the meeting block sends them to close those first)
+        self.assertEqual(self.get(self.w.seller1).status_code, 302)
+        self.assertEqual(self.people(self.get(self.w.seller3)), ["s3"])
+        self.assertEqual(self.people(self.get(self.w.seller3, "scope=direct")), ["s3"])
+        response = self.get(self.w.seller3, f"scope=person&person={self.w.seller2.pk}")
+        self.assertEqual(self.people(response), [])
+
+    def test_bad_input_is_explained_next_to_the_field_and_kept(self):
+        response = self.get(self.w.anna, "period=custom&start=2026-12-10&end=2026-12-01")
+        self.assertContains(response, "The last day must not be before the first.")
+        self.assertContains(response, 'value="2026-12-10"')
+        response = self.get(self.w.anna, "period=custom&start=not-a-day")
+        self.assertContains(response, "Enter a valid date.")
+        self.assertContains(response, 'value="not-a-day"')
+        response = self.get(self.w.anna, "period=custom&start=2020-01-01&end=2026-01-01")
+        self.assertContains(response, "at most a year")
+        response = self.get(self.w.anna, "period=nonsense&scope=x&sort=%00drop&person=99999999999999999999")
+        self.assertEqual(response.status_code, 200)
+
+    def test_custom_period(self):
+        response = self.get(self.w.anna, "period=custom&start=2026-11-30&end=2026-12-06")
+        body = response.content.decode()
+        row = body[body.index('data-person="s1"') :].split("</tr>")[0]
+        self.assertIn('aria-label="All: 1"', row)  # the email on Sunday 23:30
+
+    def test_sorting_by_a_column(self):
+        self.assertEqual(self.people(self.get(self.w.boss, "sort=-communications"))[0], "s1")
+        self.assertEqual(self.people(self.get(self.w.boss, "sort=-name"))[0], "s2")
+
+    def test_totals_per_department_and_scope(self):
+        body = self.get(self.w.boss).content.decode()
+        self.assertIn("North: 3 people", body)
+        self.assertIn("South: 2 people", body)
+        total = body[body.index('class="scope-total"') :].split("</tr>")[0]
+        self.assertIn("Total: 5 people", total)
+        self.assertRegex(total, r'data-figure="communications">5<')
+
+    def test_csv_and_xlsx_exports(self):
+        response = self.get(self.w.anna, "export=csv")
+        self.assertEqual(response["Content-Type"].split(";")[0], "text/csv")
+        lines = response.content.decode("utf-8-sig").splitlines()
+        self.assertTrue(lines[0].startswith("Person,Department,Communications: Phone in"))
+        self.assertEqual(len(lines), 4)  # header, two people, total
+        self.assertIn("Sara One", lines[1])
+        response = self.get(self.w.anna, "export=xlsx")
+        self.assertEqual(response.content[:2], b"PK")
+
+    def test_every_link_opens_a_list_with_as_many_rows_as_the_figure(self):
+        body = self.get(self.w.anna).content.decode()
+        row = body[body.index('data-person="s1"') :].split("</tr>")[0]
+        links = dict(re.findall(r'data-figure="([a-z_]+)"><a href="([^"]+)"', row))
+        self.assertEqual(set(links), set(FIGURES))
+        for figure, href in links.items():
+            with self.subTest(figure=figure):
+                response = self.get(self.w.anna, url=href.replace("&amp;", "&"))
+                self.assertEqual(response.status_code, 200, href)
+                if (
+                    "rows" in response.context
+                    and figure.startswith(("partners_", "first"))
+                    and "/team/" in href
+                ):
+                    shown = len(response.context["rows"])
+                else:
+                    shown = response.context["page"].paginator.count
+                self.assertEqual(shown, EXPECTED_SELLER1.get(figure, 0), href)
+
+    def test_the_person_page_shows_the_figures_only_to_those_above(self):
+        url = f"/org/people/{self.w.seller1.pk}/"
+        response = self.get(self.w.anna, url=url)
+        self.assertContains(response, 'id="person-figures"')
+        self.assertContains(response, 'class="weekly-chart"')
+        self.assertContains(response, "Upcoming meetings")
+        response = self.get(self.w.bela, url=url)
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, 'id="person-figures"')
+
+    def test_partner_figure_list_is_404_outside_the_team(self):
+        query = f"person={self.w.seller1.pk}&figure=partners_new&start=2026-12-07&end=2026-12-13"
+        self.assertEqual(self.get(self.w.bela, query, url="/team/partners/").status_code, 404)
+        self.assertEqual(self.get(self.w.anna, query, url="/team/partners/").status_code, 200)
+        self.assertEqual(self.get(self.w.anna, "person=x", url="/team/partners/").status_code, 400)
