@@ -1,0 +1,82 @@
+"""Home page dashboards (issue 19) on the reference data: p50/p95, queries, and the slowest queries.
+
+    DATABASE_URL=postgres://.../crm_bench python bench/dashboards.py --repeat 30
+
+Read-only: everything runs inside one transaction that is rolled back at the end (the test client's
+login writes a session and `last_login`; nothing stays). The users are the issue's: gen-1-u035 (a sales
+user, nobody below), gen-1-u003 (a manager) and, for the finance tab, a member of the company holding
+`receivables.view_receivables` if one exists. Target: p95 < 50 ms for the sales user and the manager.
+``--explain`` prints EXPLAIN ANALYZE of each page's three slowest queries.
+"""
+
+import argparse
+import statistics
+import time
+
+from _common import django_client_setup, explain, percentile, report, setup_django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--sales", default="gen-1-u035")
+    parser.add_argument("--manager", default="gen-1-u003")
+    args = parser.parse_args()
+    setup_django()
+    django_client_setup()
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from companies.models import Membership, User
+    from companies.visibility import Viewer
+
+    figures: dict = {}
+    with transaction.atomic():
+        sales = User.objects.get(username=args.sales)
+        manager = User.objects.get(username=args.manager)
+        company = Membership.objects.filter(user=manager).select_related("company").first().company
+        viewer = Viewer.for_user(manager, company)
+        figures["manager below"] = len(viewer.visible_user_ids) - 1
+        cases = [("sales", sales, "/?tab=mine"), ("manager", manager, "/?tab=team")]
+        finance = next(
+            (
+                m.user
+                for m in Membership.objects.filter(company=company).select_related("user")
+                if Viewer.for_user(m.user, company).can("receivables.view_receivables")
+            ),
+            None,
+        )
+        if finance is not None:
+            cases.append(("finance", finance, "/?tab=finance"))
+        for name, user, url in cases:
+            client = Client()
+            client.force_login(user)
+            response = client.get(url)
+            assert response.status_code == 200, (name, response.status_code)
+            timings, sql = [], []
+            for _ in range(args.repeat):
+                with CaptureQueriesContext(connection) as captured:
+                    start = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - start) * 1000)
+                sql.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+            assert response.status_code == 200
+            figures[f"{name} ({user.username}) p50 ms"] = round(statistics.median(timings), 1)
+            figures[f"{name} ({user.username}) p95 ms"] = round(percentile(timings, 95), 1)
+            figures[f"{name} queries"] = len(captured)
+            figures[f"{name} sql ms (p50)"] = round(statistics.median(sql), 1)
+            slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:3]
+            figures[f"{name} slowest queries ms"] = [round(float(q["time"]) * 1000, 1) for q in slowest]
+            if args.explain:
+                for query in slowest:
+                    print(
+                        f"\n--- {name}: {float(query['time']) * 1000:.1f} ms\n{query['sql']}\n{explain(query['sql'])}"
+                    )
+        transaction.set_rollback(True)
+    report("dashboards", figures)
+
+
+if __name__ == "__main__":
+    main()
