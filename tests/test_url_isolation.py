@@ -42,6 +42,7 @@ PUBLIC_URLS = {
 }
 PUBLIC_PREFIXES = {
     "admin:": "Django admin: staff only, guarded by the admin's own model permissions",
+    "api:": "the REST API: walked with tokens by tests/api/test_isolation.py (other company, sibling, no token)",
 }
 
 # Objects every member of the company may open (a sibling too), with the reason.
