@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communications import services
+from communications import bell, services
 from communications.forms import CommunicationForm, TaskForm, ThreadForm
 from communications.mentions import mentioned_in
 from communications.models import Attachment, Communication, Notification, Task, Thread
@@ -297,9 +297,12 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @member_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = Notification.objects.filter(recipient=request.user).select_related("actor", "company")
-    page = Paginator(notifications, per_page(request, "notifications")).get_page(request.GET.get("page"))
-    context = {"page": page, "page_sizes": PAGE_SIZE_CHOICES}
+    """Every item the user was notified about, grouped as in the bell (communications/bell.py)."""
+    page = Paginator(bell.groups(request.user), per_page(request, "notifications")).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = bell.entries(page.object_list)
+    context = {"page": page, "page_sizes": PAGE_SIZE_CHOICES, "unread_count": bell.unread_count(request.user)}
     return render(request, "communications/notification_list.html", context)
 
 
@@ -307,7 +310,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @member_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    Notification.objects.filter(pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+    bell.mark_item_read(notification)
     if notification.url and url_has_allowed_host_and_scheme(
         notification.url, allowed_hosts={request.get_host()}
     ):
@@ -331,9 +334,7 @@ def live(request: HttpRequest) -> HttpResponse:
     """
     if not request.user.is_authenticated:
         return HttpResponse(status=204)
-    unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
-    latest = list(unread.select_related("actor")[:8])
-    count = unread.count() if len(latest) == 8 else len(latest)
+    latest, count = bell.bell(request.user)
     popups = list(reminders.due_popups(request.user))
     ReminderDelivery.objects.filter(pk__in=[p.pk for p in popups], status=ReminderStatus.PENDING).update(
         status=ReminderStatus.SHOWN
