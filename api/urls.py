@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from api import views, views_docs, views_tokens
+from api.permissions import IsCompanyMember
 
 app_name = "api"
 
@@ -21,7 +22,8 @@ router.register("invoices", views.InvoiceViewSet, basename="invoice")
 urlpatterns = [
     path("tokens/", views_tokens.token_list, name="tokens"),
     path("tokens/<id:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
-    path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The schema needs a member too (SpectacularAPIView would otherwise answer anyone).
+    path("v1/schema/", SpectacularAPIView.as_view(permission_classes=[IsCompanyMember]), name="schema"),
     path("v1/docs/", views_docs.api_docs, name="docs"),
     path("v1/", include(router.urls)),
 ]
