@@ -344,8 +344,10 @@ def _change_rows(entry, related_names: dict[tuple[type, str], str]) -> list[dict
             rows.append(
                 {
                     "field": _field_label(model, name),
+                    "name": name,  # the field's name, for a page that must hide some objects
                     "kind": "added" if value.get("operation") == "add" else "removed",
                     "objects": ", ".join(value.get("objects") or []),
+                    "object_list": list(value.get("objects") or []),
                 }
             )
     return rows
