@@ -36,11 +36,13 @@ def _keys(thread: Thread, viewer: Viewer | None):
             .values_list("item_kind", "pk", "item_when")
         )
 
-    # Linked orders follow their partner's account: the reader sees those they may open.
+    # Linked orders follow their partner's account, events their owner and participants: the
+    # reader sees those they may open (a colleague's private meeting is no dead link here).
     orders = Order.objects.visible_to(viewer) if viewer is not None else Order.objects.all()
+    events = Event.objects.visible_to(viewer) if viewer is not None else Event.objects.all()
     return rows(Communication.objects.filter(thread=thread), "communication", F("created_at")).union(
         rows(Task.objects.filter(thread=thread), "task", F("created_at")),
-        rows(Event.objects.filter(thread=thread), "event", F("starts_at")),
+        rows(events.filter(thread=thread), "event", F("starts_at")),
         rows(orders.filter(threads=thread), "order", Cast("ordered_on", DateTimeField())),
         all=True,
     )
