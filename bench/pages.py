@@ -230,11 +230,13 @@ def main() -> None:
         "communications (filtered)": (
             f"/communications/?created_from=2025-06-01&created_to={today}&channel=email&direction=in&per_page=50"
         ),
-        "tasks (assignee+status)": f"/tasks/?assignee={manager.pk}&status=assigned",
+        # per_page given: a page size remembered from an earlier run (--lists asks for 100) must not
+        # change what this page measures (the default 25 rows, as before issue 17).
+        "tasks (assignee+status)": f"/tasks/?assignee={manager.pk}&status=assigned&per_page=25",
         "thread timeline (300 items)": f"/threads/{thread.pk}/",
         "partner page": f"/partners/{partner}/",
         "home": "/",
-        "partner search": "/partners/?q=Partner%2000012",
+        "partner search": "/partners/?q=Partner%2000012&per_page=25",
     }
     figures: dict = {
         "manager": f"{manager.username}, sees the whole company: {viewer.sees_all}",

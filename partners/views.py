@@ -25,6 +25,7 @@ from partners.forms import (
     TurnoverFormSet,
 )
 from partners.models import Asset, OwnerChange, Partner, PartnerAccount, Turnover
+from partners.rows import partner_rows_html
 from partners.validators import validate_tax_number
 
 # What the partner pages show about the account, loaded with it.
@@ -56,6 +57,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": page,
+            "rows": partner_rows_html(page.object_list),
             "page_sizes": PAGE_SIZE_CHOICES,
             "can_export": has_function(request, "partners.export_partners"),
             "can_add": has_function(request, "partners.add_partner"),
