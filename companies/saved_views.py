@@ -85,7 +85,12 @@ def opens_default_view(list_name: str) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method == "GET" and not request.GET and not getattr(request, "htmx", False):
+            if (
+                request.method == "GET"
+                and not request.GET
+                and not getattr(request, "htmx", False)
+                and getattr(request, "membership", None) is not None
+            ):
                 view_id = default_view_id(request.user, list_name)
                 if view_id is not None:
                     from companies.visibility import Viewer

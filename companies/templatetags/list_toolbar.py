@@ -159,15 +159,22 @@ def _pairs(query_dict) -> list[tuple[str, str]]:
 
 
 @register.inclusion_tag("_list_toolbar.html", takes_context=True)
-def list_toolbar(context, filterset, list_name: str, quick: str = "", search: str = "q", target: str = ""):
+def list_toolbar(
+    context, filterset, list_name: str, quick: str = "", search: str = "q", hide: str = "", target: str = ""
+):
+    """`quick`: the fields beside the search box; `hide`: fields the page offers another way (kept as
+    hidden inputs so the form does not drop them)."""
     request = context["request"]
     form = filterset.form if filterset is not None else None
     quick_names = [name for name in quick.split() if form is not None and name in form.fields]
-    fields = {"search": None, "quick": [], "more": [], "hidden": []}
+    hidden_names = set(hide.split())
+    fields = {"search": None, "quick": [], "more": [], "hidden": [], "kept": []}
     if form is not None:
         for bound in form:
             if bound.is_hidden:
                 fields["hidden"].append(bound)
+            elif bound.name in hidden_names:
+                fields["kept"].append(bound)
             elif bound.name == search:
                 fields["search"] = bound
             elif bound.name in quick_names:

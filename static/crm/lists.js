@@ -35,38 +35,49 @@
     });
 
     // Task board: drag a card onto a column; the card's own status form posts the move (htmx or plain).
-    var board = document.querySelector("[data-task-board]");
-    if (!board) { return; }
-    board.addEventListener("dragstart", function (event) {
+    // Listeners sit on the document: htmx replaces the board after every move.
+    var column = function (event) { return event.target.closest && event.target.closest("[data-status-column]"); };
+    document.addEventListener("dragstart", function (event) {
       var card = event.target.closest && event.target.closest("[data-task-card]");
       if (!card) { return; }
       event.dataTransfer.setData("text/plain", card.id);
       event.dataTransfer.effectAllowed = "move";
       card.classList.add("dragging");
     });
-    board.addEventListener("dragend", function (event) {
-      var card = event.target.closest && event.target.closest("[data-task-card]");
-      if (card) { card.classList.remove("dragging"); }
-      board.querySelectorAll(".drop-target").forEach(function (c) { c.classList.remove("drop-target"); });
+    document.addEventListener("dragend", function () {
+      document.querySelectorAll(".dragging, .drop-target").forEach(function (element) {
+        element.classList.remove("dragging", "drop-target");
+      });
     });
-    board.querySelectorAll("[data-status-column]").forEach(function (column) {
-      column.addEventListener("dragover", function (event) {
-        event.preventDefault();
-        event.dataTransfer.dropEffect = "move";
-        column.classList.add("drop-target");
-      });
-      column.addEventListener("dragleave", function () { column.classList.remove("drop-target"); });
-      column.addEventListener("drop", function (event) {
-        event.preventDefault();
-        column.classList.remove("drop-target");
-        var card = document.getElementById(event.dataTransfer.getData("text/plain"));
-        if (!card) { return; }
-        var select = card.querySelector("select[name=status]");
-        var status = column.getAttribute("data-status-column");
-        if (!select || select.value === status) { return; }
-        select.value = status;
-        select.form.requestSubmit();
-      });
+    document.addEventListener("dragover", function (event) {
+      var target = column(event);
+      if (!target) { return; }
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "move";
+      target.classList.add("drop-target");
+    });
+    document.addEventListener("dragleave", function (event) {
+      var target = column(event);
+      if (target && !target.contains(event.relatedTarget)) { target.classList.remove("drop-target"); }
+    });
+    document.addEventListener("drop", function (event) {
+      var target = column(event);
+      if (!target) { return; }
+      event.preventDefault();
+      target.classList.remove("drop-target");
+      var card = document.getElementById(event.dataTransfer.getData("text/plain"));
+      var select = card && card.querySelector("select[name=status]");
+      var status = target.getAttribute("data-status-column");
+      if (!select || select.value === status) { return; }
+      select.value = status;
+      select.form.requestSubmit();
+    });
+    // After a move the board is new: focus goes back to the moved card's status select.
+    document.body.addEventListener("htmx:afterSwap", function () {
+      var board = document.querySelector("[data-task-board][data-moved]");
+      var card = board && document.getElementById(board.getAttribute("data-moved"));
+      var select = card && card.querySelector("select[name=status]");
+      if (select) { select.focus(); }
     });
   });
 })();
