@@ -57,6 +57,9 @@ PERSONAL_URLS = {
     "events:reminder_dismiss": "a reminder belongs to the person reminded",
     "events:reminder_snooze": "a reminder belongs to the person reminded",
     "communications:notification_open": "a notification belongs to its recipient",
+    "companies:saved_view_edit": "an unshared saved view belongs to the person who saved it",
+    "companies:saved_view_delete": "an unshared saved view belongs to the person who saved it",
+    "companies:saved_view_default": "an unshared saved view belongs to the person who saved it",
 }
 ORDER_NUMBERS = itertools.count(1)
 
@@ -119,6 +122,16 @@ def _task(company, b_user):
     from tests.communications import factories
 
     return {"pk": factories.task(company, b_user).pk}
+
+
+def _saved_view(company, b_user):
+    from companies.models import SavedView
+
+    return {
+        "pk": SavedView.objects.create(
+            company=company, owner=b_user, list_name="tasks", name=f"Mine {next(ORDER_NUMBERS)}"
+        ).pk
+    }
 
 
 def _attachment(company, b_user):
@@ -205,6 +218,10 @@ OBJECT_URLS: dict[str, tuple[Callable, str]] = {
     "communications:copy_to_task": (_communication, "post"),
     "communications:task": (_task, "get"),
     "communications:task_edit": (_task, "get"),
+    "communications:task_move": (_task, "post"),
+    "companies:saved_view_edit": (_saved_view, "get"),
+    "companies:saved_view_delete": (_saved_view, "get"),
+    "companies:saved_view_default": (_saved_view, "post"),
     "communications:attachment": (_attachment, "get"),
     "communications:notification_open": (_notification, "post"),
     "orders:detail": (_order, "get"),
