@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Department, User
@@ -65,3 +66,12 @@ class TeamForm(forms.Form):
     def chosen_period(self) -> Period:
         data = self.cleaned_data
         return period_for(data["period"], self.today, data.get("start"), data.get("end"))
+
+
+class DigestPreferenceForm(forms.Form):
+    weekly_digest = forms.BooleanField(label=_("Send me the weekly team digest"), required=False)
+    language = forms.ChoiceField(label=_("Language of the digest"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The company's language")), *settings.LANGUAGES]

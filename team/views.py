@@ -1,19 +1,22 @@
 """The team page (/team/), its exports and the partner figures' own list."""
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from companies.models import Department, User
-from companies.permissions import function_required
+from companies.permissions import function_required, member_required
 from companies.visibility import Viewer
 from companies.workdays import WorkCalendar, company_day
 from core.export import table_response
 from team.columns import COLUMNS, GROUPS, SORTS, cells
-from team.forms import TeamForm
+from team.forms import DigestPreferenceForm, TeamForm
 from team.links import figure_links
+from team.models import DigestPreference
+from team.services import digest_preference_update
 from team.stats import (
     PERIOD_FIGURES,
     Period,
@@ -177,3 +180,24 @@ def team_partners(request: HttpRequest) -> HttpResponse:
             "title": title,
         },
     )
+
+
+@member_required
+def digest_settings(request: HttpRequest) -> HttpResponse:
+    """The user's own choice about the weekly team digest (linked from "My settings")."""
+    preference = DigestPreference.objects.filter(user=request.user).first()
+    initial = {
+        "weekly_digest": preference.weekly_digest if preference else True,
+        "language": preference.language if preference else "",
+    }
+    form = DigestPreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        digest_preference_update(
+            user=request.user,
+            weekly_digest=form.cleaned_data["weekly_digest"],
+            language=form.cleaned_data["language"],
+            actor=request.user,
+        )
+        messages.success(request, _("Your weekly digest choice is saved."))
+        return redirect("team:digest_settings")
+    return render(request, "team/digest_settings.html", {"form": form})
