@@ -52,6 +52,12 @@ PERIODIC_TASKS: dict[str, dict] = {
         "task": "events.tasks.reassign_partners_without_next_event",
         "crontab": {"minute": "30", "hour": "5"},
     },
+    # Mondays, hourly at :05: the weekly team digest to each supervisor once Monday 07:00 has come in
+    # their company's zone (one row per company, person and week; the run also resends lost digests).
+    "team-digest": {
+        "task": "team.tasks.record_weekly_digests",
+        "crontab": {"minute": "5", "hour": "*", "day_of_week": "1"},
+    },
 }
 
 # Tasks whose dotted name changed (old -> new): `sync_schedules` points an existing install's
