@@ -12,7 +12,14 @@ from partners.models import Asset, Tag, Turnover
 from receivables.models import Invoice
 from tests.communications.factories import communication, task, thread
 from tests.events.factories import EventFactory
-from tests.factories import PASSWORD, CompanyFactory, ContactFactory, PartnerAccountFactory, PartnerFactory, member
+from tests.factories import (
+    PASSWORD,
+    CompanyFactory,
+    ContactFactory,
+    PartnerAccountFactory,
+    PartnerFactory,
+    member,
+)
 from tests.partners.test_partner_page import SALES
 
 SIZES = [(1366, 768), (390, 844)]
@@ -46,8 +53,17 @@ def full_partner(db):
     talk = thread(company, user, "Pump offer for the second production line", partner=partner)
     now = timezone.now()
     for i in range(6):
-        communication(company, user, thread=talk, subject=f"Asked for a quote about pump HP-{200 + i}", partner=partner)
-        task(company, user, thread=talk, subject=f"Send the quote {i}", partner=partner, deadline=now + timedelta(days=i))
+        communication(
+            company, user, thread=talk, subject=f"Asked for a quote about pump HP-{200 + i}", partner=partner
+        )
+        task(
+            company,
+            user,
+            thread=talk,
+            subject=f"Send the quote {i}",
+            partner=partner,
+            deadline=now + timedelta(days=i),
+        )
         EventFactory(company=company, owner=user, partner=partner, subject=f"Visit {i}",
                      starts_at=now + timedelta(days=i - 3))  # fmt: skip
         Order.objects.create(company=company, partner=partner, number=f"SO-2026-00000{i}", kind="customer",
@@ -77,7 +93,9 @@ def test_partner_page_fits_without_horizontal_scroll(live_server, page: Page, fu
 
 
 @pytest.mark.parametrize("width,height", SIZES)
-def test_new_partner_form_fits_without_horizontal_scroll(live_server, page: Page, full_partner, width, height):
+def test_new_partner_form_fits_without_horizontal_scroll(
+    live_server, page: Page, full_partner, width, height
+):
     page.set_viewport_size({"width": width, "height": height})
     login(page, live_server, "wide", "/partners/new/")
     expect(page.get_by_role("heading", name="New partner")).to_be_visible()
