@@ -6,6 +6,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -61,6 +62,7 @@ class OrderListTests(TestCase):
         cls.foreign = order(other, "SO-OTHER-1", PartnerFactory(name="Idegen Kft."), total="777")
 
     def get(self, user, url="/orders/", **params):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         self.client.force_login(user)
         return self.client.get(url, params)
 
@@ -182,6 +184,7 @@ class ProductListTests(TestCase):
         OrderLine.objects.create(order=foreign, product=cls.bolt, quantity=Decimal("999"))
 
     def get(self, user, url="/products/", **params):
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         self.client.force_login(user)
         return self.client.get(url, params)
 
