@@ -4,18 +4,141 @@
   function ready(fn) {
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
   }
+  // The menu button (phone and tablet widths) opens the sidebar as a drawer. Without JavaScript the
+  // button is a link to #sidebar and CSS shows the target; with it, a class and aria-expanded do.
+  function setUpMenu() {
+    var toggle = document.querySelector("[data-menu-toggle]");
+    var sidebar = document.getElementById("sidebar");
+    if (!toggle || !sidebar) { return; }
+    var setOpen = function (open) {
+      document.body.classList.toggle("menu-open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) {
+        var first = sidebar.querySelector("a[aria-current=page]") || sidebar.querySelector(".nav-group a");
+        if (first) { first.focus(); }
+      }
+    };
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
+      setOpen(!document.body.classList.contains("menu-open"));
+    });
+    sidebar.querySelectorAll("[data-menu-close]").forEach(function (close) {
+      close.addEventListener("click", function (event) { event.preventDefault(); setOpen(false); toggle.focus(); });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && document.body.classList.contains("menu-open")) { setOpen(false); toggle.focus(); }
+    });
+    document.addEventListener("click", function (event) {
+      if (document.body.classList.contains("menu-open") && !sidebar.contains(event.target) && !toggle.contains(event.target)) {
+        setOpen(false);
+      }
+    });
+  }
+
+  // A table wider than the screen scrolls inside its .table-wrap; keyboard users must reach that
+  // scroll too, so a wrapper that actually scrolls becomes focusable (arrow keys then scroll it).
+  function focusableScrollers(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    scope.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        if (!wrap.hasAttribute("tabindex")) { wrap.setAttribute("tabindex", "0"); wrap.setAttribute("data-scroll-focus", ""); }
+        if (!wrap.hasAttribute("role")) { wrap.setAttribute("role", "region"); }
+        if (!wrap.hasAttribute("aria-label")) {
+          var caption = wrap.querySelector("caption");
+          var heading = wrap.previousElementSibling;
+          var name = caption ? caption.textContent : (heading && /^H[1-6]$/.test(heading.tagName) ? heading.textContent : document.title.split(" \u00b7 ")[0]);
+          wrap.setAttribute("aria-label", name.trim());
+        }
+      } else if (wrap.hasAttribute("data-scroll-focus")) {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("data-scroll-focus");
+      }
+    });
+  }
+
+  // Toasts: the close button removes one; "saved" and information toasts leave by themselves after
+  // eight seconds unless the pointer or the focus is on them. Errors stay until closed.
+  function setUpToasts(root) {
+    root.querySelectorAll(".toast").forEach(function (toast) {
+      var remove = function () {
+        toast.classList.add("leaving");
+        window.setTimeout(function () { if (toast.parentNode) { toast.parentNode.removeChild(toast); } }, 300);
+      };
+      var close = toast.querySelector("[data-toast-close]");
+      if (close) { close.addEventListener("click", remove); }
+      if (!toast.hasAttribute("data-autohide")) { return; }
+      var timer = null;
+      var start = function () { timer = window.setTimeout(remove, 8000); };
+      var stop = function () { window.clearTimeout(timer); };
+      toast.addEventListener("mouseenter", stop);
+      toast.addEventListener("focusin", stop);
+      toast.addEventListener("mouseleave", start);
+      start();
+    });
+  }
+
+  // data-confirm="Question?" on a form, a submit button or a link asks in the one <dialog> of base.html
+  // before going on; data-confirm-button="Delete" names the confirming button. Cancel is focused first,
+  // Escape cancels. The server keeps its own confirmation where the action cannot be undone.
+  function setUpConfirm() {
+    var dialog = document.getElementById("confirm-dialog");
+    var ask = function (element, proceed) {
+      if (!dialog || typeof dialog.showModal !== "function") {
+        if (window.confirm(element.getAttribute("data-confirm"))) { proceed(); }
+        return;
+      }
+      var ok = dialog.querySelector("[data-confirm-ok]");
+      var cancel = dialog.querySelector("[data-confirm-cancel]");
+      dialog.querySelector("#confirm-dialog-text").textContent = element.getAttribute("data-confirm");
+      ok.textContent = element.getAttribute("data-confirm-button") || ok.getAttribute("data-default-label");
+      var finish = function (confirmed) {
+        ok.removeEventListener("click", onOk);
+        cancel.removeEventListener("click", onCancel);
+        dialog.removeEventListener("close", onClose);
+        if (dialog.open) { dialog.close(); }
+        if (confirmed) { proceed(); } else if (element.focus) { element.focus(); }
+      };
+      var onOk = function () { finish(true); };
+      var onCancel = function () { finish(false); };
+      var onClose = function () { finish(false); };
+      ok.addEventListener("click", onOk);
+      cancel.addEventListener("click", onCancel);
+      dialog.addEventListener("close", onClose);
+      dialog.showModal();
+      cancel.focus();
+    };
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      var submitter = event.submitter || null;
+      var source = submitter && submitter.hasAttribute("data-confirm") ? submitter : form;
+      if (!source.hasAttribute || !source.hasAttribute("data-confirm")) { return; }
+      if (form.dataset.confirmed === "1") { delete form.dataset.confirmed; return; }
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      ask(source, function () {
+        form.dataset.confirmed = "1";
+        if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+      });
+    }, true);
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a[data-confirm]") : null;
+      if (!link) { return; }
+      event.preventDefault();
+      ask(link, function () { window.location.href = link.href; });
+    });
+  }
+
   ready(function () {
     // Selects marked data-autosubmit submit their form on change (company and language switchers).
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });
-    // Forms and links marked data-confirm ask before going on (destructive actions).
-    document.querySelectorAll("[data-confirm]").forEach(function (element) {
-      var eventName = element.tagName === "FORM" ? "submit" : "click";
-      element.addEventListener(eventName, function (event) {
-        if (!window.confirm(element.getAttribute("data-confirm"))) { event.preventDefault(); }
-      });
-    });
+    setUpMenu();
+    setUpToasts(document);
+    setUpConfirm();
+    focusableScrollers(document);
+    window.addEventListener("resize", function () { focusableScrollers(document); });
+    document.body.addEventListener("htmx:afterSwap", function (event) { focusableScrollers(event.target); });
     // "Look up" on the new-partner form: ask the company-information service and fill the form in
     // place. Empty fields are filled; fields the user typed into change only after a confirmation
     // naming them. Without JavaScript the button posts the form and the server keeps what was typed.
