@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "companies.middleware.ActiveCompanyMiddleware",
+    "crm_project.language.CompanyLanguageMiddleware",  # the company's language until the member chooses
     "events.middleware.MeetingBlockMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "companies.context_processors.active_company",
+                "crm_project.navigation.navigation",  # the sidebar and user menu (issue 18)
             ],
         },
     },
@@ -174,6 +176,8 @@ ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", _("English")), ("hu", _("Hungarian")), ("bg", _("Bulgarian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A member's language is their company's until they choose one (crm_project/language.py).
+LANGUAGE_FOLLOWS_COMPANY = env.bool("LANGUAGE_FOLLOWS_COMPANY", default=True)
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Budapest")
 USE_I18N = True
 USE_TZ = True
