@@ -15,6 +15,9 @@ def pytest_configure(config):
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.LANGUAGE_CODE = "en"
+    # Pages are asserted in English: the company's language as the default (crm_project/language.py)
+    # is on only where a test turns it on (tests/test_company_language.py, the browser layout tests).
+    settings.LANGUAGE_FOLLOWS_COMPANY = False
     import tempfile
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="crm-test-media-")
