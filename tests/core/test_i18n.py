@@ -24,7 +24,7 @@ class MoneyFormatTests(TestCase):
 class LanguageSwitchTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.user = member(CompanyFactory())
+        cls.user = member(CompanyFactory(), "partners.view_partner")  # the menu shows only openable pages
 
     def test_switching_language_translates_the_interface(self):
         self.client.force_login(self.user)
