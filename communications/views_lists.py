@@ -7,6 +7,7 @@ filters narrow that down further. An invalid filter value shows the form errors 
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -17,7 +18,7 @@ from communications.rows import communication_rows_html, task_rows_html
 from companies.permissions import function_required, has_function
 from companies.preferences import per_page
 from companies.visibility import Viewer, visible_rows
-from core.export import csv_stream_response
+from core.export import list_export_response
 
 RELATED = ("partner", "author", "assignee", "thread")
 # What a list row shows (_communication_rows.html, _task_rows.html): the rest of each row, its partner
@@ -169,20 +170,33 @@ TASK_COLUMNS = (
 )
 
 
-def _export(filename: str, columns, items) -> StreamingHttpResponse:
-    """The filtered list as CSV, streamed while the database is read in chunks."""
+def _export(
+    request: HttpRequest, name: str, columns, items, list_url: str
+) -> HttpResponse | StreamingHttpResponse:
+    """The filtered list as CSV (streamed while the database is read in chunks) or, with
+    ?format=xlsx, as an Excel file (core.export.list_export_response)."""
     rows = ([cell(item) for _header, cell in columns] for item in items.iterator(chunk_size=2000))
-    return csv_stream_response(filename, [header for header, _cell in columns], rows)
+    header = [header for header, _cell in columns]
+    format = request.GET.get("format", "csv")
+    return list_export_response(
+        request, name, header, rows, queryset=items, format=format, list_url=reverse(list_url)
+    )
 
 
 # Export uses the view permission: there is no separate export permission for communications yet.
 @function_required("communications.view_communication")
-def communication_export(request: HttpRequest) -> StreamingHttpResponse:
+def communication_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     _filterset, items = _communications(request)
-    return _export("communications.csv", COMMUNICATION_COLUMNS, items.select_related("contact"))
+    return _export(
+        request,
+        "communications",
+        COMMUNICATION_COLUMNS,
+        items.select_related("contact"),
+        "communications:communication_list",
+    )
 
 
 @function_required("communications.view_task")
-def task_export(request: HttpRequest) -> StreamingHttpResponse:
+def task_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     _filterset, items = _tasks(request)
-    return _export("tasks.csv", TASK_COLUMNS, items)
+    return _export(request, "tasks", TASK_COLUMNS, items, "communications:task_list")
