@@ -232,6 +232,9 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_visible_or_404(request, Contact, pk, select_related=("partner",))
     if contact.anonymised_at:
         raise Http404(_("This contact was anonymised."))
+    if contact.erp_id:
+        messages.info(request, _("Managed by the ERP: change it there."))
+        return redirect("contacts:detail", pk=contact.pk)
     form = ContactForm(request.POST or None, instance=contact, partner=contact.partner)
     if request.method == "POST" and form.is_valid():
         try:
@@ -254,11 +257,15 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @function_required("contacts.view_contact")
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_visible_or_404(request, Contact, pk, select_related=("partner",))
+    erp_managed = bool(contact.erp_id)  # the ERP import overwrites its fields: no Edit, the page says why
     context = {
         "contact": contact,
-        "roles": contact.roles.select_related("type"),
+        "roles": list(contact.roles.select_related("type")),
         "notices": contact.gdpr_notices.filter(company=request.company),
-        "can_edit": has_function(request, "contacts.change_contact") and not contact.anonymised_at,
+        "erp_managed": erp_managed,
+        "can_edit": has_function(request, "contacts.change_contact")
+        and not contact.anonymised_at
+        and not erp_managed,
         "can_export": has_function(request, "contacts.export_contact_data"),
         "can_anonymise": has_function(request, "contacts.anonymise_contact") and not contact.anonymised_at,
     }
