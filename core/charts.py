@@ -145,6 +145,12 @@ class Chart:
         return f"core/charts/{'sparkline' if self.kind == 'sparkline' else 'chart'}.html"
 
     @property
+    def has_links(self) -> bool:
+        """A chart whose bars are links is a labelled group (links inside an image are not reachable)."""
+        bars = self.shapes.get("bars") or self.shapes.get("stacks") or []
+        return any(bar.get("link") for bar in bars)
+
+    @property
     def legend(self) -> list[dict]:
         if len(self.series_names) < 2:
             return []
@@ -197,7 +203,10 @@ def _axes(
     centers = [round(frame.left + slot * (i + 0.5), 1) for i in range(n)]
     widest = max((_text_width(label) for label in labels), default=0)
     every = max(1, math.ceil((widest + 6) / slot)) if slot else 1
-    x_labels = [{"x": centers[i], "text": label, "shown": i % every == 0} for i, label in enumerate(labels)]
+    # Counted from the last category: the latest week or day always keeps its label.
+    x_labels = [
+        {"x": centers[i], "text": label, "shown": (n - 1 - i) % every == 0} for i, label in enumerate(labels)
+    ]
     return frame, {
         "grid": grid,
         "x_labels": x_labels,
@@ -370,6 +379,36 @@ def stacked_bar_chart(
     )
 
 
+def _label_points(points: list[dict], values: list[float], slot: float, left: float, right: float) -> None:
+    """Write values at the points where they fit: each point's own value when every label fits its
+    slot; otherwise the last point, then the others from the first on wherever the value changed and
+    the label keeps clear of the labels already placed (the table has every value)."""
+    small = CHAR_WIDTH * 11 / FONT  # the point labels are 11 units high
+
+    def width(text: str) -> float:
+        return len(text) * small
+
+    if all(width(point["text"]) <= slot - 2 for point in points):
+        for point in points:
+            point["label"], point["label_x"] = point["text"], point["x"]
+        return
+    placed: list[tuple[float, float]] = []  # (x, half width) of the labels written
+
+    def place(index: int) -> None:
+        point = points[index]
+        text = point["text"] if width(point["text"]) <= 2 * slot else compact_number(values[index])
+        half = width(text) / 2 + 3
+        x = round(min(max(point["x"], left + half), right - half), 1)  # inside the drawing
+        if all(abs(x - other_x) >= half + other for other_x, other in placed):
+            point["label"], point["label_x"] = text, x
+            placed.append((x, half))
+
+    place(len(points) - 1)
+    for index in range(len(points) - 1):
+        if index == 0 or values[index] != values[index - 1]:
+            place(index)
+
+
 def line_chart(
     title: str,
     labels: Sequence[str],
@@ -399,11 +438,15 @@ def line_chart(
                 {
                     "x": x,
                     "y": y,
-                    "label": _fit(text, _number(value), shapes["slot"] - 2) if len(series) <= 2 else "",
+                    "text": text,
+                    "label": "",
+                    "label_x": x,
                     "label_y": round(y + FONT + 4 if below else y - 7, 1),
                     "title": f"{labels[i]}, {name}: {text}",
                 }
             )
+        if len(series) <= 2:
+            _label_points(points, [_number(v) for v in values], shapes["slot"], frame.left, width)
         lines.append(
             {
                 "name": name,

@@ -105,6 +105,9 @@ class BarChartTests(SimpleTestCase):
         self.assertIn('class="chart-table"', html)
         self.assertIn('<a href="/overdue/?age=0-30">', html)
         self.assertEqual(html.count("<a href"), 1)
+        # Links inside an image would not be reachable: a chart with links is a labelled group.
+        self.assertEqual(svg_of(html).get("role"), "group")
+        self.assertTrue(svg_of(html).get("aria-labelledby"))
 
     def test_a_custom_format_is_used_in_labels_and_table(self):
         html = str(bar_chart("Amounts", ["a"], [1500], value_format=lambda value: f"{value} Ft"))
@@ -122,7 +125,7 @@ class BarChartTests(SimpleTestCase):
         html = str(bar_chart("Many", labels, list(range(30))))
         shown = texts(svg_of(html), "chart-category")
         self.assertLess(len(shown), 30)
-        self.assertEqual(shown[0], labels[0])
+        self.assertEqual(shown[-1], labels[-1], "the latest category keeps its label")
         self.assertEqual(len(table_cells(html)), 31, "every category in the table")
 
     def test_mismatched_values_are_refused(self):
@@ -174,3 +177,23 @@ class SparklineTests(SimpleTestCase):
             self.assertEqual(format_number(1234567), "1\xa0234\xa0567")
         with translation.override("en"):
             self.assertEqual(format_number(Decimal("1234.5"), 1), "1,234.5")
+
+
+class CrowdedLineLabelTests(SimpleTestCase):
+    def test_long_values_on_many_points_keep_clear_of_each_other_and_the_last_is_written(self):
+        values = [5500.5] * 6 + [98_765_432.0] * 6
+        html = str(line_chart("Trend", [f"W{i}" for i in range(12)], [("EUR", values)], decimals=2))
+        svg = svg_of(html)
+        written = [
+            (float(node.get("x")), (node.text or "").strip())
+            for node in svg.iter(f"{SVG}text")
+            if "chart-value" in node.get("class", "")
+        ]
+        self.assertEqual(written[-1][1], "98.8 M", "the last point is always written, compact when long")
+        self.assertLessEqual(written[-1][0] + len("98.8 M") * 7.4 * 11 / 13 / 2, 480, "inside the drawing")
+        self.assertEqual(written[0][1], "5,500.50")
+        self.assertLess(len(written), 12)
+        placed = sorted(written)
+        for (x1, t1), (x2, t2) in zip(placed, placed[1:], strict=False):
+            self.assertGreaterEqual(x2 - x1, (len(t1) + len(t2)) * 7.4 * 11 / 13 / 2, (t1, t2))
+        self.assertEqual(len(table_cells(html)), 13, "every value in the table")
