@@ -43,13 +43,23 @@ CONTACTS = [
         "Papp",
         "Könyvelő",
         "anna.papp@tisza.example",
-        "+36 62 555 010",
+        "+36 62 555 0103",
         "hu",
         ["financial"],
     ),
-    ("Balaton Food Kft.", "alfa", "Zoltán", "Takács", "Beszerző", "", "+36 88 555 020", "hu", ["purchasing"]),
     (
-        "Sofia Tech OOD",
+        "Balaton Food Kft.",
+        "alfa",
+        "Zoltán",
+        "Takács",
+        "Beszerző",
+        "",
+        "+36 30 555 0204",
+        "hu",
+        ["purchasing"],
+    ),
+    (
+        "София Тех ООД",
         "beta",
         "Мария",
         "Георгиева",
@@ -60,7 +70,7 @@ CONTACTS = [
         ["financial"],
     ),
     (
-        "Plovdiv Pack EOOD",
+        "Пловдив Пак ЕООД",
         "beta",
         "Георги",
         "Димитров",
@@ -71,6 +81,34 @@ CONTACTS = [
         ["decision-maker"],
     ),
 ]
+
+# More contacts (Hungarian mobile +36 20/30/70, landline +36 1 / area code; Bulgarian +359 88/89 or +359 2 / area).
+CONTACTS += [
+    ("Kőrös Faipari Kft.", "alfa", "Gergely", "Balogh", "Ügyvezető", "gergely.balogh@koros.example",
+     "+36 30 412 7788", "hu", ["decision-maker"]),
+    ("Kőrös Faipari Kft.", "alfa", "Katalin", "Szűcs", "Pénzügyi vezető", "katalin.szucs@koros.example",
+     "+36 56 555 0110", "hu", ["financial"]),
+    ("Bakony Bányászati Zrt.", "alfa", "Tamás", "Lakatos", "Beszerzési vezető", "tamas.lakatos@bakony.example",
+     "+36 20 345 1290", "hu", ["purchasing", "decision-maker"]),
+    ("Hajdú Pékség Kft.", "alfa", "Erzsébet", "Kiss", "Tulajdonos", "erzsebet.kiss@hajdupek.example",
+     "+36 52 555 0133", "hu", ["decision-maker"]),
+    ("Mecsek Gyógyszer Kft.", "alfa", "Balázs", "Oláh", "Műszaki igazgató", "balazs.olah@mecsek.example",
+     "+36 70 221 4455", "hu", ["technical"]),
+    ("Rába Járműalkatrész Kft.", "alfa", "Ildikó", "Németh", "Könyvelő", "ildiko.nemeth@raba.example",
+     "+36 96 555 0150", "hu", ["financial"]),
+    ("Zemplén Borászat Bt.", "alfa", "Ferenc", "Vass", "Borász, tulajdonos", "", "+36 30 998 1203", "hu",
+     ["decision-maker"]),
+    ("Варна Марин АД", "beta", "Николай", "Стоянов", "Изпълнителен директор", "n.stoyanov@varnamarine.example",
+     "+359 52 555 011", "bg", ["decision-maker"]),
+    ("Родопи Мляко ООД", "beta", "Елена", "Костова", "Главен счетоводител", "elena.kostova@rodopi.example",
+     "+359 88 412 3456", "bg", ["financial"]),
+    ("Бургас Логистик ЕООД", "beta", "Димитър", "Колев", "Управител", "d.kolev@burgaslog.example",
+     "+359 89 765 4321", "bg", ["decision-maker"]),
+    ("Русе Агро АД", "beta", "Петя", "Иванова", "Снабдител", "petya.ivanova@ruseagro.example",
+     "+359 82 555 017", "bg", ["purchasing"]),
+    ("Стара Загора Енерджи ООД", "beta", "Христо", "Попов", "Технически директор", "",
+     "+359 87 234 5678", "bg", ["technical"]),
+]  # fmt: skip
 
 
 def seed(companies: dict[str, Company]) -> None:

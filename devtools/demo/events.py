@@ -38,6 +38,15 @@ TYPES = [
         True,
     ),
 ]
+# The calendar's colours (EventType.colour).
+COLOURS = {
+    "phone-call": "#1d4ed8",
+    "meeting": "#15803d",
+    "reminder": "#b45309",
+    "offer": "#6d28d9",
+    "collection-call": "#b91c1c",
+    "promise-to-pay": "#0f766e",
+}
 FOLLOW_UPS = {
     "phone-call": ["reminder", "meeting", "phone-call", "offer"],
     "meeting": ["phone-call", "offer", "reminder", "meeting"],
@@ -57,6 +66,7 @@ def seed(companies: dict[str, Company]) -> None:
             defaults={
                 "name_en": en, "name_hu": hu, "name_bg": bg, "kind": kind, "has_place": place,
                 "has_duration": duration, "default_reminder_minutes": reminder, "sort_order": index,
+                "colour": COLOURS[code],
             },
         )  # fmt: skip
         types[code].allowed_groups.set([finance] if finance_only else [])
@@ -68,10 +78,10 @@ def seed(companies: dict[str, Company]) -> None:
     sales1, sales2 = User.objects.get(username="sales1"), User.objects.get(username="sales2")
     # subject, type, owner, partner, start offset (days), hours
     events = [
-        ("Annual contract review", "meeting", sales1, "Duna Gépgyártó Zrt.", 2, 10),
-        ("Spare parts offer follow-up", "phone-call", sales1, "Duna Gépgyártó Zrt.", 0, 2),
-        ("Warehouse visit", "meeting", sales2, "Tisza Logisztika Kft.", 5, 9),
-        ("Price list sent", "offer", sales2, "Alföldi Agrár Kft.", -3, 0),
+        ("Éves szerződés-felülvizsgálat", "meeting", sales1, "Duna Gépgyártó Zrt.", 2, 10),
+        ("Alkatrész-ajánlat utánkövetése", "phone-call", sales1, "Duna Gépgyártó Zrt.", 0, 2),
+        ("Raktárlátogatás", "meeting", sales2, "Tisza Logisztika Kft.", 5, 9),
+        ("Árlista elküldve", "offer", sales2, "Alföldi Agrár Kft.", -3, 0),
     ]
     for subject, code, owner, partner_name, days, hours in events:
         starts_at = now + timedelta(days=days, hours=hours)
@@ -82,7 +92,7 @@ def seed(companies: dict[str, Company]) -> None:
                 "type": types[code], "owner": owner, "partner": Partner.objects.get(name=partner_name),
                 "starts_at": starts_at,
                 "ends_at": starts_at + timedelta(hours=1) if types[code].has_duration else None,
-                "location": "Budapest, Váci út 12." if types[code].has_place else "",
+                "location": "1138 Budapest, Váci út 12." if types[code].has_place else "",
                 "reminder_minutes": types[code].default_reminder_minutes,
                 "created_by": owner,
             },

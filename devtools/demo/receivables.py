@@ -16,7 +16,7 @@ INVOICES = [
     ("alfa", "SZ-2026-0988", "Tisza Logisztika Kft.", 40, 96_000, "HUF"),
     ("alfa", "SZ-2026-1021", "Balaton Food Kft.", 3, 800, "HUF"),
     ("alfa", "SZ-2026-0870", "Alföldi Agrár Kft.", 120, 2_400, "EUR"),
-    ("beta", "BG-2026-0311", "Sofia Tech OOD", 20, 4_300, "BGN"),
+    ("beta", "ФК-2026-0311", "София Тех ООД", 20, 4_300, "BGN"),
 ]
 
 
@@ -29,6 +29,9 @@ def seed(companies: dict[str, Company]) -> None:
         )
         DunningThreshold.objects.get_or_create(
             policy=policy, currency="EUR", defaults={"minimum": Decimal(5)}
+        )
+        DunningThreshold.objects.get_or_create(
+            policy=policy, currency="BGN", defaults={"minimum": Decimal(10)}
         )
     for code, number, partner_name, overdue, amount, currency in INVOICES:
         due = today - timedelta(days=overdue)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from devtools.demo import activity as activity_demo
 from devtools.demo import communications as communications_demo
 from devtools.demo import companies as companies_demo
 from devtools.demo import contacts as contacts_demo
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         orders_demo.seed(companies)
         communications_demo.seed(companies)
         receivables_demo.seed(companies)
+        activity_demo.seed(companies)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data is in place. Logins (password for all: {companies_demo.DEMO_PASSWORD}):"
