@@ -14,24 +14,30 @@ import re
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from companies.models import Company, User
 from companies.visibility import Viewer
-from contacts.models import Contact, ContactType
-from contacts.services import ContactRuleError, contact_create, contact_update
+from contacts.models import Contact, ContactRole, ContactType, GdprNotice
+from contacts.services import SEND_NOTICE_TASK, ContactRuleError, contact_create, contact_update, email_hash
+from erp_sync.bulk import insert_rows
 from imports.countries import COUNTRY_CODES
 from imports.models import ImportKind, Matching
 from imports.reading import Formula
-from partners.models import AddressKind, Partner, PartnerAccount
+from ops.outbox import queue_after_commit
+from partners.models import AccountStatus, AddressKind, Partner, PartnerAccount, PartnerAddress
 from partners.services import partner_adopt, partner_create, partner_update
 from partners.validators import normalize_tax_number, validate_tax_number
 
-CREATED, UPDATED, SKIPPED = "created", "updated", "skipped"
+CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
+AUDIT_JOB = "imports.tasks.run_import"
 # A contact's preferred language as people write it in a sheet: code or name (en, hu, bg).
 LANGUAGES = {
     "": "", "en": "en", "english": "en", "angol": "en", "английски": "en",
@@ -131,6 +137,87 @@ class _Rows:
 
     def form_field(self, name: str) -> forms.Field:
         raise NotImplementedError
+
+    # --- running ------------------------------------------------------------------------------------
+    def reason(self, errors: dict[str, str]) -> str:
+        labels = {field.name: str(field.label) for field in self.fields}
+        return " ".join(f"{labels.get(name, name)}: {message}" for name, message in errors.items())
+
+    def import_chunk(self, values_list: list[dict[str, str]], matching: str) -> list[tuple[str, str]]:
+        """(outcome, reason) per row, in order. Rows that create a new record and collide with nothing
+        are written together (`create_many`, set-based); every other row (updates, skips, duplicates,
+        one-per-partner conflicts, and all rows of a set the database refuses) goes through the
+        services one by one, each in its own savepoint, so one bad row never stops the others."""
+        results: list[tuple[str, str]] = [("", "")] * len(values_list)  # "": an empty line, not counted
+        self.prime(values_list)
+        validated = []
+        for index, values in enumerate(values_list):
+            if not any(values.values()):
+                continue
+            cleaned, errors = self.validate(values)
+            if errors:
+                results[index] = (FAILED, self.reason(errors))
+            else:
+                validated.append((index, cleaned))
+        fresh, rest = self.split_new(validated)
+        if fresh:
+            try:
+                with transaction.atomic():
+                    self.create_many([cleaned for _index, cleaned in fresh])
+            except DatabaseError:
+                rest = sorted(fresh + rest, key=lambda item: item[0])
+            else:
+                for index, _cleaned in fresh:
+                    results[index] = (CREATED, "")
+        for index, cleaned in rest:
+            results[index] = self.apply_one(cleaned, matching)
+        return results
+
+    def apply_one(self, cleaned: dict, matching: str) -> tuple[str, str]:
+        try:
+            with transaction.atomic():
+                return self.apply(cleaned, self.existing(cleaned), matching), ""
+        except RowError as error:
+            return FAILED, str(error)
+        except ValidationError as error:
+            return FAILED, " ".join(error.messages)
+        except DatabaseError as error:  # a constraint the validation did not foresee: this row only
+            return FAILED, _("The database refused the row: %(error)s") % {
+                "error": str(error).splitlines()[0][:200]
+            }
+
+    def prime(self, values_list: list[dict[str, str]]) -> None:
+        """Load what the chunk's rows will look up, in a few queries (caches of the subclass)."""
+
+    def split_new(self, validated: list[tuple[int, dict]]) -> tuple[list, list]:
+        """(rows to create together, the other rows); by default every row goes one by one."""
+        return [], validated
+
+    def create_many(self, cleaned_list: list[dict]) -> None:
+        raise NotImplementedError
+
+    def audit_created(self, model, entries: list[tuple[int, str, dict]], company_id: int | None) -> None:
+        """One "created" audit entry per record written in bulk, as the audit trail writes for a
+        record saved alone: the importing user as actor, the company and the job in its data."""
+        from auditlog.models import LogEntry
+        from psycopg.types.json import Jsonb
+
+        content_type = ContentType.objects.get_for_model(model)
+        now = timezone.now()
+        insert_rows(
+            LogEntry,
+            [
+                {
+                    "content_type_id": content_type.pk, "object_pk": str(pk), "object_id": pk,
+                    "object_repr": text[:1000], "action": LogEntry.Action.CREATE,
+                    "changes": Jsonb({name: ["None", str(value)] for name, value in changes.items()}),
+                    "actor_id": self.actor.pk, "actor_email": self.actor.email or None, "timestamp": now,
+                    "additional_data": Jsonb({"company_id": company_id, "job": AUDIT_JOB}),
+                }
+                for pk, text, changes in entries
+            ],
+            ids=False,
+        )  # fmt: skip
 
 
 # --- partners ---------------------------------------------------------------------------------------
@@ -242,6 +329,69 @@ class PartnerRows(_Rows):
         partner_update(partner=existing, master=changed, seat=seat if seat_changed else {})
         return UPDATED
 
+    def prime(self, values_list: list[dict[str, str]]) -> None:
+        wanted = set()
+        for values in values_list:
+            try:
+                tax_number = validate_tax_number(values.get("tax_number") or "")
+            except ValidationError:
+                continue
+            if tax_number and tax_number not in self._by_tax_number:
+                wanted.add(tax_number)
+        if wanted:
+            found = {partner.tax_number: partner for partner in Partner.objects.filter(tax_number__in=wanted)}
+            self._by_tax_number.update({tax_number: found.get(tax_number) for tax_number in wanted})
+
+    def split_new(self, validated: list[tuple[int, dict]]) -> tuple[list, list]:
+        fresh, rest, seen = [], [], set()
+        for index, cleaned in validated:
+            tax_number = cleaned.get("tax_number")
+            # Without a tax number the match is by name (one query per row): the slow path.
+            if tax_number and tax_number not in seen and self.existing(cleaned) is None:
+                seen.add(tax_number)
+                fresh.append((index, cleaned))
+            else:
+                rest.append((index, cleaned))
+        return fresh, rest
+
+    def create_many(self, cleaned_list: list[dict]) -> None:
+        """What partner_create writes for each row (partner, seat address, the company's account with
+        the importing user as owner), for all rows in a few statements."""
+        masters = [
+            {name: cleaned[name] for name in self.MASTER if cleaned.get(name)} for cleaned in cleaned_list
+        ]
+        partner_ids = insert_rows(Partner, masters)
+        seats = []
+        for partner_id, cleaned in zip(partner_ids, cleaned_list, strict=True):
+            seat = {name: cleaned[f"seat_{name}"] for name in self.SEAT if cleaned.get(f"seat_{name}")}
+            if seat.get("city"):
+                seats.append(
+                    {
+                        "partner_id": partner_id,
+                        "kind": AddressKind.SEAT,
+                        "country": self.company.country or "HU",
+                        **seat,
+                    }
+                )
+        insert_rows(PartnerAddress, seats, ids=False)
+        account = {"company_id": self.company.pk, "owner_id": self.actor.pk, "status": AccountStatus.PROSPECT}
+        account_ids = insert_rows(PartnerAccount, [{**account, "partner_id": pk} for pk in partner_ids])
+        self.audit_created(
+            Partner,
+            [(pk, master["name"], master) for pk, master in zip(partner_ids, masters, strict=True)],
+            None,
+        )
+        self.audit_created(
+            PartnerAccount,
+            [
+                (pk, master["name"], {"owner": self.actor.pk, "status": AccountStatus.PROSPECT})
+                for pk, master in zip(account_ids, masters, strict=True)
+            ],
+            self.company.pk,
+        )
+        for partner_id, master in zip(partner_ids, masters, strict=True):
+            self._by_tax_number[master["tax_number"]] = Partner(pk=partner_id, **master)
+
 
 # --- contacts ---------------------------------------------------------------------------------------
 
@@ -323,7 +473,7 @@ class ContactRows(_Rows):
 
     def _partner(self, tax_number: str, name: str) -> Partner | str:
         """The partner the row names, among the partners the importing user sees, or why not."""
-        key = (tax_number, name.casefold())
+        key = (tax_number, "" if tax_number else name.casefold())
         if key not in self._partners:
             accounts = PartnerAccount.objects.visible_to(self.viewer).select_related("partner")
             if tax_number:
@@ -364,6 +514,101 @@ class ContactRows(_Rows):
                 & Q(first_name__iexact=cleaned.get("first_name", ""))
             )
         return contacts.order_by("pk").first()
+
+    def prime(self, values_list: list[dict[str, str]]) -> None:
+        wanted = set()
+        for values in values_list:
+            try:
+                tax_number = validate_tax_number(values.get("partner_tax_number") or "")
+            except ValidationError:
+                continue
+            if tax_number and (tax_number, "") not in self._partners:
+                wanted.add(tax_number)
+        if wanted:
+            accounts = (
+                PartnerAccount.objects.visible_to(self.viewer)
+                .filter(partner__tax_number__in=wanted)
+                .select_related("partner")
+            )
+            found = {account.partner.tax_number: account.partner for account in accounts}
+            for tax_number in wanted:
+                if tax_number in found:
+                    self._partners[(tax_number, "")] = found[tax_number]
+
+    @staticmethod
+    def _key(partner_id: int, email: str, last_name: str, first_name: str) -> tuple:
+        return (
+            (partner_id, email.lower()) if email else (partner_id, "", last_name.lower(), first_name.lower())
+        )
+
+    def split_new(self, validated: list[tuple[int, dict]]) -> tuple[list, list]:
+        partner_ids = {cleaned["partner"].pk for _index, cleaned in validated}
+        stored = (
+            Contact.objects.active()
+            .filter(partner_id__in=partner_ids)
+            .values_list("partner_id", "email", "last_name", "first_name")
+        )
+        seen = {self._key(*row) for row in stored}
+        taken = set(
+            ContactRole.objects.filter(partner_id__in=partner_ids, exclusive=True).values_list(
+                "partner_id", "type_id"
+            )
+        )
+        fresh, rest = [], []
+        for index, cleaned in validated:
+            partner_id = cleaned["partner"].pk
+            key = self._key(
+                partner_id, cleaned.get("email", ""), cleaned["last_name"], cleaned.get("first_name", "")
+            )
+            exclusive = {(partner_id, t.pk) for t in cleaned.get("types") or [] if t.is_exclusive}
+            if key in seen or exclusive & taken:
+                rest.append((index, cleaned))  # an update, a skip, a duplicate or a one-per-partner clash
+                continue
+            seen.add(key)
+            taken |= exclusive
+            fresh.append((index, cleaned))
+        return fresh, rest
+
+    def create_many(self, cleaned_list: list[dict]) -> None:
+        """What contact_create writes for each row (the contact, its roles, the company's GDPR notice
+        for a new address, sent after commit through the same task), for all rows in a few statements."""
+        rows = [
+            {"partner_id": c["partner"].pk, "created_in_id": self.company.pk, **{n: c[n] for n in self.CONTACT_FIELDS if c.get(n)}}
+            for c in cleaned_list
+        ]  # fmt: skip
+        contact_ids = insert_rows(Contact, rows)
+        roles = [
+            {"contact_id": pk, "type_id": t.pk, "partner_id": row["partner_id"], "exclusive": t.is_exclusive}
+            for pk, row, cleaned in zip(contact_ids, rows, cleaned_list, strict=True)
+            for t in cleaned.get("types") or []
+        ]
+        insert_rows(ContactRole, roles, ids=False)
+        notices = {}
+        for pk, row in zip(contact_ids, rows, strict=True):
+            if row.get("email"):
+                notices.setdefault(email_hash(row["email"]), (pk, row))
+        known = set(
+            GdprNotice.objects.filter(company=self.company, email_hash__in=list(notices)).values_list(
+                "email_hash", flat=True
+            )
+        )
+        language = self.company.language or "en"
+        notice_ids = insert_rows(
+            GdprNotice,
+            [
+                {"company_id": self.company.pk, "email_hash": digest, "recipient": row["email"].strip(), "contact_id": pk,
+                 "language": row.get("preferred_language") or language}
+                for digest, (pk, row) in notices.items()
+                if digest not in known
+            ],
+        )  # fmt: skip
+        self.audit_created(
+            Contact,
+            [(pk, f"{row.get('last_name', '')} {row.get('first_name', '')}".strip(), {n: v for n, v in row.items() if n in self.CONTACT_FIELDS}) for pk, row in zip(contact_ids, rows, strict=True)],
+            None,
+        )  # fmt: skip
+        for notice_id in notice_ids:
+            queue_after_commit(SEND_NOTICE_TASK, notice_id)
 
     def apply(self, cleaned: dict, existing: Contact | None, matching: str) -> str:
         fields = {name: cleaned[name] for name in self.CONTACT_FIELDS if cleaned.get(name)}

@@ -27,9 +27,8 @@ from importlib import import_module
 from auditlog.context import auditlog_value, set_actor
 from celery import current_app
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -39,10 +38,9 @@ from companies.models import Company, User
 from companies.visibility import Viewer
 from imports.models import ImportMapping, ImportRun, RunStatus
 from imports.reading import Sheet, SheetError, read_sheet
-from imports.rows import ROWS, RowError
+from imports.rows import FAILED, ROWS
 
-CHUNK = 250
-FAILED = "failed"
+CHUNK = 500
 IMPORT_FUNCTION = "imports.run_import"
 RUN_TASK = "imports.tasks.run_import"
 # Failures kept for the result page and its download (a file of 50,000 bad rows keeps the first ones).
@@ -169,29 +167,6 @@ def _columns(sheet: Sheet, mapping: dict[str, str]) -> dict[str, int]:
     return {mapping[header]: index for index, header in enumerate(sheet.headers) if mapping.get(header)}
 
 
-def _reason(errors: dict[str, str], labels: dict[str, str]) -> str:
-    return " ".join(f"{labels.get(name, name)}: {message}" for name, message in errors.items())
-
-
-def _import_row(rows, values: dict, matching: str, labels: dict[str, str]) -> tuple[str, str]:
-    if not any(values.values()):
-        return "", ""  # an empty line in the sheet: nothing to do, nothing to report
-    cleaned, errors = rows.validate(values)
-    if errors:
-        return FAILED, _reason(errors, labels)
-    try:
-        with transaction.atomic():
-            return rows.apply(cleaned, rows.existing(cleaned), matching), ""
-    except RowError as error:
-        return FAILED, str(error)
-    except ValidationError as error:
-        return FAILED, " ".join(error.messages)
-    except DatabaseError as error:  # a constraint the validation did not foresee: this row only
-        return FAILED, _("The database refused the row: %(error)s") % {
-            "error": str(error).splitlines()[0][:200]
-        }
-
-
 def _finish(run: ImportRun, status: str, error: str = "") -> None:
     ImportRun.objects.filter(pk=run.pk).update(status=status, error=error, finished_at=timezone.now())
     run.refresh_from_db()
@@ -220,13 +195,12 @@ def import_run_execute(*, run_id: int) -> ImportRun | None:
         _finish(run, RunStatus.FAILED, str(error))
         return run
     rows = ROWS[run.kind](company=run.company, actor=actor, viewer=viewer)
-    labels = {field.name: str(field.label) for field in rows.fields}
     column_of = _columns(sheet, run.mapping)
     outer = auditlog_value.get(None)
     try:
         with set_actor(actor):
             for start in range(run.processed_rows, len(sheet.rows), CHUNK):
-                _import_chunk(run, rows, sheet.rows[start : start + CHUNK], start, column_of, labels)
+                _import_chunk(run, rows, sheet.rows[start : start + CHUNK], start, column_of)
     except Exception as error:
         _finish(run, RunStatus.FAILED, f"{type(error).__name__}: {error}"[:2000])
         raise
@@ -238,14 +212,11 @@ def import_run_execute(*, run_id: int) -> ImportRun | None:
 
 
 @transaction.atomic
-def _import_chunk(
-    run: ImportRun, rows, chunk: list[list[str]], start: int, column_of: dict, labels: dict
-) -> None:
+def _import_chunk(run: ImportRun, rows, chunk: list[list[str]], start: int, column_of: dict) -> None:
     counts: Counter[str] = Counter()
     failures = []
-    for offset, row in enumerate(chunk):
-        values = {field: row[column] for field, column in column_of.items()}
-        outcome, reason = _import_row(rows, values, run.matching, labels)
+    values = [{field: row[column] for field, column in column_of.items()} for row in chunk]
+    for offset, (outcome, reason) in enumerate(rows.import_chunk(values, run.matching)):
         counts[outcome] += 1
         if outcome == FAILED:
             failures.append({"row": start + offset + 2, "reason": reason})
