@@ -7,6 +7,7 @@ days: the lists read them in the active company's zone, as the figures do.
 """
 
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -19,8 +20,13 @@ from team.stats import CHANNEL_DIRECTIONS, Period, last_overdue_end_day
 TEAM_PARTNER_FIGURES = ("partners_without_next_event", "partners_taken", "partners_new", "first_successes")
 
 
+@lru_cache(maxsize=64)
+def _path(name: str) -> str:
+    return reverse(name)  # fixed paths without arguments: reversed once per process, not per cell
+
+
 def _url(name: str, **params) -> str:
-    return f"{reverse(name)}?{urlencode({k: v for k, v in params.items() if v is not None})}"
+    return f"{_path(name)}?{urlencode({k: v for k, v in params.items() if v is not None})}"
 
 
 def figure_links(person_id: int, period: Period, today: date, cal: WorkCalendar) -> dict[str, str]:

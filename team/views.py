@@ -12,7 +12,7 @@ from companies.permissions import function_required, member_required
 from companies.visibility import Viewer
 from companies.workdays import WorkCalendar, company_day
 from core.export import table_response
-from team.columns import COLUMNS, GROUPS, SORTS, cells
+from team.columns import COLUMNS, GROUPS, SORTS, cells, cells_html
 from team.forms import DigestPreferenceForm, TeamForm
 from team.links import figure_links
 from team.models import DigestPreference
@@ -100,13 +100,17 @@ def team_index(request: HttpRequest) -> HttpResponse:
         return _export(rows, total, period, export)
     cal = WorkCalendar.for_company(company) if rows else None
     table = [
-        {"row": r, "cells": cells(r, figure_links(r.user.pk, period, today, cal)), "daily": r.daily}
+        {
+            "row": r,
+            "cells": cells_html(cells(r, figure_links(r.user.pk, period, today, cal))),
+            "daily": r.daily,
+        }
         for r in rows
     ]
     by_department = [
         {
             "department": d,
-            "cells": cells(t, None),
+            "cells": cells_html(cells(t, None)),
             "people": len({r.user.pk for r in rows if r.department == d}),
         }
         for d, t in department_totals(rows)
@@ -121,7 +125,7 @@ def team_index(request: HttpRequest) -> HttpResponse:
             "table": table,
             "columns": COLUMNS,
             "groups": GROUPS,
-            "total_cells": cells(total, None),
+            "total_cells": cells_html(cells(total, None)),
             "total": total,
             "by_department": by_department if len(by_department) > 1 else [],
             "sort": sort,

@@ -18,7 +18,7 @@ from companies.permissions import has_function
 from companies.visibility import Viewer
 from companies.workdays import WorkCalendar, company_day
 from events.models import Event, EventKind
-from team.columns import COLUMNS, cells
+from team.columns import COLUMNS, cells, cells_html
 from team.links import figure_links
 from team.stats import allowed_user_ids, period_for, team_figures, weekly_activity
 
@@ -122,7 +122,7 @@ def person_figures(context, person) -> dict:
         "person": person,
         "period": period,
         "row": rows[0],
-        "cells": cells(rows[0], links),
+        "cells": cells_html(cells(rows[0], links)),
         "columns": COLUMNS,
         "weeks": weekly_activity(viewer, person, weeks=13, today=today),
         "meetings": meetings,
