@@ -82,9 +82,9 @@ class DigestTests(TestCase):
         boss = member(sofia, username="bgboss", first_name="Ivan", last_name="Petrov")
         seller = member(sofia, username="bgseller")
         supervise(sofia, boss, seller)
-        with time_machine.travel(datetime(2026, 12, 14, 7, 5, tzinfo=SOFIA), tick=False):
-            with self.captureOnCommitCallbacks(execute=True):
-                digest_record_due()
+        sofia_monday = datetime(2026, 12, 14, 7, 5, tzinfo=SOFIA)
+        with time_machine.travel(sofia_monday, tick=False), self.captureOnCommitCallbacks(execute=True):
+            digest_record_due()
         message = self.sent_to()["bgboss@example.com"]
         self.assertEqual(DigestDelivery.objects.get(user=boss).language, "bg")
         self.assertIn(str(seller), message.body)
