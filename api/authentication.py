@@ -45,7 +45,15 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode("ascii")
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        token = ApiToken.objects.filter(token_hash=hash_token(raw)).select_related("user", "company").first()
+        # By the unique hash, without .first()'s ORDER BY.
+        token = next(
+            iter(
+                ApiToken.objects.select_related("user", "company")
+                .filter(token_hash=hash_token(raw))
+                .order_by()[:1]
+            ),
+            None,
+        )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if token.revoked_at is not None:

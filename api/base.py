@@ -10,6 +10,7 @@ mention, a number or a notification is exactly what the browser gets.
 import hashlib
 import json
 
+from django import forms
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -176,12 +177,19 @@ def bind(form_class, data: dict, *, instance=None, **kwargs):
     merged = {name: current[name].value() for name in current.fields}
     merged.update(data)
     data = merged
+    wrong = {
+        name: [message]
+        for name, value in data.items()
+        if (message := _wrong_type(current.fields.get(name), value))
+    }
+    if wrong:
+        raise exceptions.ValidationError(wrong)
     values = {}
     for name, value in data.items():
         if value is None:
             values[name] = ""
         elif isinstance(value, list | tuple):
-            values[name] = ["" if item is None else item for item in value]
+            values[name] = [str(item) for item in value]
         else:
             values[name] = value
     return (
@@ -189,6 +197,29 @@ def bind(form_class, data: dict, *, instance=None, **kwargs):
         if instance is not None
         else form_class(data=values, **kwargs)
     )
+
+
+def _wrong_type(field, value) -> str | None:
+    """JSON types the page's form field cannot take (a list for a text, text for a yes/no...)."""
+    if field is None or value is None:
+        return None
+    if isinstance(field, forms.MultipleChoiceField):
+        if isinstance(value, list) and all(
+            isinstance(item, int | str) and not isinstance(item, bool) for item in value
+        ):
+            return None
+        return _("Give a list of ids.")
+    if isinstance(value, dict | list):
+        return _("Give a single value.")
+    if isinstance(field, forms.BooleanField | forms.NullBooleanField):
+        return None if isinstance(value, bool) else _("Give true or false.")
+    if isinstance(value, bool):
+        return _("Give a value, not true or false.")
+    if isinstance(value, int | float) and not isinstance(
+        field, forms.IntegerField | forms.DecimalField | forms.FloatField | forms.ModelChoiceField
+    ):
+        return _("Give a text.")
+    return None
 
 
 def invalid_form(form) -> Response:
