@@ -10,6 +10,7 @@ from communications.notifications import notify
 from communications.numbering import next_number
 from companies.models import Company, ShareReason, User
 from companies.sharing import share_grant_many
+from ops.domain_events import publish
 
 
 def _reach(item, *, company: Company, actor: User, assigned: set[int], mentioned: set[int]) -> None:
@@ -139,26 +140,52 @@ def thread_item_create(
     item.number = next_number(company=company, prefix=item.number_prefix())
     item.status_settle()
     item.save(force_insert=True)
-    return _item_saved(item, actor=author, files=files, old_text="", old_assignee_id=None)
+    _item_saved(item, actor=author, files=files, old_text="", old_assignee_id=None)
+    publish(f"{item.kind}.created", company_id=company.pk, data=lambda: _item_data(item))
+    return item
 
 
 @transaction.atomic
 def thread_item_update(item: ThreadItem, *, actor: User, files=(), **fields) -> ThreadItem:
     """Save edits of a communication or task; notify a new assignee and newly mentioned people only."""
-    stored = _stored(item, "assignee_id", "description")
+    stored = _stored(item, "assignee_id", "description", "status")
     if fields.get("partner") is not None:
         fields["counterparty_text"] = ""
     for name, value in fields.items():
         setattr(item, name, value)
     item.status_settle()
     item.save()
-    return _item_saved(
+    _item_saved(
         item,
         actor=actor,
         files=files,
         old_text=stored["description"],
         old_assignee_id=stored["assignee_id"],
     )
+    if item.kind == "task" and item.status != stored["status"]:
+        data = lambda: {**_item_data(item), "previous_status": stored["status"]}  # noqa: E731
+        publish("task.status_changed", company_id=item.company_id, data=data)
+    return item
+
+
+def _item_data(item: ThreadItem) -> dict:
+    """What a webhook says about a communication or task (docs/webhooks.md)."""
+    data = {
+        "id": item.pk,
+        "number": item.number,
+        "subject": item.subject,
+        "status": item.status,
+        "thread_id": item.thread_id,
+        "partner_id": item.partner_id,
+        "counterparty_text": item.counterparty_text,
+        "author_id": item.author_id,
+        "assignee_id": item.assignee_id,
+        "created_at": item.created_at,
+    }
+    for name in ("direction", "channel", "deadline"):
+        if hasattr(item, name):
+            data[name] = getattr(item, name)
+    return data
 
 
 def _item_saved(item: ThreadItem, *, actor: User, files, old_text: str, old_assignee_id: int | None):

@@ -14,6 +14,7 @@ from companies.models import Company, Membership, User
 from companies.workdays import WorkCalendar, company_day, company_midnight
 from core.cache import Generations
 from events.models import Event, EventKind, EventType, Outcome
+from ops.domain_events import publish
 from ops.jobs import enqueue_by_name
 
 
@@ -135,6 +136,7 @@ def event_close(*, event: Event, outcome: str, note: str, by: User) -> Event:
     locked.closed_at = timezone.now()
     locked.closed_by = by
     locked.save(update_fields=["outcome", "closing_note", "closed_at", "closed_by", "updated_at"])
+    publish("event.closed", company_id=locked.company_id, data=lambda: _closed_event_data(locked))
     if outcome == Outcome.SUCCESSFUL and locked.partner_id:
         # The first success sends a CRM-made partner to the ERP; erp_sync sits above events, so it is
         # asked by task name after commit (its task is idempotent: one PartnerPush per partner).
@@ -143,6 +145,22 @@ def event_close(*, event: Event, outcome: str, note: str, by: User) -> Event:
             lambda: enqueue_by_name("erp_sync.tasks.push_partner_after_first_success", partner_id)
         )
     return locked
+
+
+def _closed_event_data(event: Event) -> dict:
+    """What a webhook says about a closed event (docs/webhooks.md)."""
+    return {
+        "id": event.pk,
+        "type": event.type.code,
+        "subject": event.subject,
+        "partner_id": event.partner_id,
+        "owner_id": event.owner_id,
+        "starts_at": event.starts_at,
+        "outcome": event.outcome,
+        "closing_note": event.closing_note,
+        "closed_at": event.closed_at,
+        "closed_by_id": event.closed_by_id,
+    }
 
 
 # Meetings must be closed -------------------------------------------------------------------------

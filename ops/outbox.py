@@ -87,6 +87,9 @@ class Outbox:
     # Sending (`send`): the hooks, what to load with the row, and the name in log lines.
     build: Callable[[Any], EmailMessage] | None = None
     message_id: Callable[[Any], str] | None = None
+    # A kind that is not mail (a webhook delivery) sends the row itself: `deliver(row)` returns a
+    # receipt id (or None) or raises; used instead of `build` + `message_id` + the e-mail backend.
+    deliver: Callable[[Any], str | None] | None = None
     on_sent: Callable[[Any, datetime], None] | None = None
     select_related: tuple[str, ...] = ()
     label: str = "message"
@@ -148,39 +151,52 @@ class Outbox:
         `actor` is who sends (jobs pass the system user, `core.audit.system_user()`); it is named in
         the log line of a failure. The status writes are outbox bookkeeping, not audited edits.
         """
-        if self.build is None or self.message_id is None:
+        if self.deliver is None and (self.build is None or self.message_id is None):
             raise TypeError(f"The {self.label} outbox has no `build` / `message_id` hooks to send with.")
         if not self.claim(pk, task_id=attempt_owner):
             return NOTHING_TO_DO
         row = self.model.objects.select_related(*self.select_related).get(pk=pk)
         try:
-            message = self.build(row)
+            if self.deliver is not None:
+                receipt = self.deliver(row)
+            else:
+                message = self.build(row)
+                message.extra_headers = {**(message.extra_headers or {}), "Message-ID": self.message_id(row)}
         except Unsendable as reason:
             self.record_failed(
                 pk, task_id=attempt_owner, status=self.gave_up or self.failed, last_error=str(reason)
             )
             return str(reason)
-        message.extra_headers = {**(message.extra_headers or {}), "Message-ID": self.message_id(row)}
+        except Exception as error:
+            if self.deliver is None:
+                raise
+            return self._failed(row, attempt_owner=attempt_owner, actor=actor, error=error)
+        if self.deliver is not None:
+            return self._record_sent(row, attempt_owner=attempt_owner, esp_id=receipt)
         try:
             message.send()
         except Exception as error:
             if key_was_used_for_another_payload(error):
                 return self._record_sent(row, attempt_owner=attempt_owner, esp_id=None)
-            final = self.max_attempts is not None and row.attempts >= self.max_attempts
-            self.record_failed(
-                pk,
-                task_id=attempt_owner,
-                status=(self.gave_up or self.failed) if final else self.failed,
-                last_error=str(error)[:2000],
-            )
-            logger.warning(
-                "%s %s failed (attempt %s, sent by %s): %s", self.label, pk, row.attempts, actor, error
-            )
-            if final:
-                return GAVE_UP
-            raise SendFailed(f"{self.label} {pk}: {error}") from error
+            return self._failed(row, attempt_owner=attempt_owner, actor=actor, error=error)
         esp_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
         return self._record_sent(row, attempt_owner=attempt_owner, esp_id=esp_id)
+
+    def _failed(self, row: models.Model, *, attempt_owner: str, actor: Any, error: Exception) -> str:
+        """Step 5: record the failure; raise `SendFailed` for a retry, or give up on the last attempt."""
+        final = self.max_attempts is not None and row.attempts >= self.max_attempts
+        self.record_failed(
+            row.pk,
+            task_id=attempt_owner,
+            status=(self.gave_up or self.failed) if final else self.failed,
+            last_error=str(error)[:2000],
+        )
+        logger.warning(
+            "%s %s failed (attempt %s, sent by %s): %s", self.label, row.pk, row.attempts, actor, error
+        )
+        if final:
+            return GAVE_UP
+        raise SendFailed(f"{self.label} {row.pk}: {error}") from error
 
     @transaction.atomic
     def _record_sent(self, row: models.Model, *, attempt_owner: str, esp_id: Any) -> str:

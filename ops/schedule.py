@@ -27,6 +27,10 @@ PERIODIC_TASKS: dict[str, dict] = {
         "task": "receivables.tasks.resend_stuck_letters",
         "crontab": {"minute": "*/5", "hour": "*"},
     },
+    "webhook-outbox": {
+        "task": "webhooks.tasks.resend_stuck_webhooks",
+        "crontab": {"minute": "*/5", "hour": "*"},
+    },
     # Hourly at :15: the incremental import from the ERP (partners, products, orders, invoices).
     "erp-import": {
         "task": "erp_sync.tasks.import_from_erp",

@@ -1,7 +1,25 @@
 from django.db import transaction
 
 from companies.models import Company, User
+from ops.domain_events import publish
 from partners.models import AccountStatus, AddressKind, Partner, PartnerAccount, PartnerAddress
+
+
+def _partner_data(partner: Partner, account: PartnerAccount | None = None) -> dict:
+    """What a webhook says about a partner (docs/webhooks.md)."""
+    data = {
+        "id": partner.pk,
+        "name": partner.name,
+        "short_name": partner.short_name,
+        "tax_number": partner.tax_number,
+        "registration_number": partner.registration_number,
+        "email": partner.email,
+        "phone": partner.phone,
+        "erp_id": partner.erp_id or None,
+    }
+    if account is not None:
+        data["account"] = {"owner_id": account.owner_id, "status": account.status}
+    return data
 
 
 @transaction.atomic
@@ -10,9 +28,11 @@ def partner_create(*, company: Company, owner: User, master: dict, seat: dict) -
     partner = Partner.objects.create(**master)
     if seat.get("city"):
         PartnerAddress.objects.create(partner=partner, kind=AddressKind.SEAT, **seat)
-    return PartnerAccount.objects.create(
+    account = PartnerAccount.objects.create(
         company=company, partner=partner, owner=owner, status=AccountStatus.PROSPECT
     )
+    publish("partner.created", company_id=company.pk, data=lambda: _partner_data(partner, account))
+    return account
 
 
 @transaction.atomic
@@ -25,6 +45,9 @@ def partner_update(*, partner: Partner, master: dict, seat: dict) -> Partner:
     partner.save()
     if seat.get("city"):
         PartnerAddress.objects.update_or_create(partner=partner, kind=AddressKind.SEAT, defaults=seat)
+    # The master is shared: each company that keeps an account for the partner hears of the change.
+    for company_id in PartnerAccount.objects.filter(partner=partner).values_list("company_id", flat=True):
+        publish("partner.updated", company_id=company_id, data=lambda: _partner_data(partner))
     return partner
 
 

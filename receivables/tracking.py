@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ops.domain_events import publish
 from receivables.models import DunningLetter, LetterEvent, LetterStatus
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,14 @@ def letter_tracking_record(event) -> bool:
         locked.save(update_fields=["status"])
     if status == LetterStatus.BOUNCED:
         transaction.on_commit(lambda: _bounce_task(letter.pk, event.recipient, event.description))
+        bounce = {
+            "id": letter.pk,
+            "partner_id": letter.partner_id,
+            "level": letter.level,
+            "recipient": event.recipient or "",
+            "reason": (event.description or event.reject_reason or "")[:500],
+        }
+        publish("letter.bounced", company_id=letter.company_id, data=lambda: bounce)
     return True
 
 

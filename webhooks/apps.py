@@ -7,3 +7,9 @@ class WebhooksConfig(AppConfig):
 
     name = "webhooks"
     verbose_name = _("Webhooks")
+
+    def ready(self) -> None:
+        from ops.domain_events import listen
+        from webhooks.services import deliveries_record
+
+        listen(deliveries_record)
