@@ -189,6 +189,18 @@ def _share(company, b_user):
     return {"pk": share_grant(obj=account, user=member(company), actor=b_user).pk}
 
 
+def _import_run(company, b_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from imports.models import ImportRun
+
+    run = ImportRun.objects.create(
+        company=company, created_by=b_user, kind="partners", original_name="p.csv", file_sha256="0" * 64,
+        file=SimpleUploadedFile("p.csv", b"Name\r\nAlfa Kft.\r\n"), headers=["Name"], total_rows=1,
+    )  # fmt: skip
+    return {"pk": run.pk}
+
+
 # url name -> (factory returning kwargs for company B's object, HTTP method)
 OBJECT_URLS: dict[str, tuple[Callable, str]] = {
     "companies:person": (_person, "get"),
@@ -227,6 +239,13 @@ OBJECT_URLS: dict[str, tuple[Callable, str]] = {
     "orders:detail": (_order, "get"),
     "receivables:letter": (_letter, "get"),
     "receivables:partner": (_partner, "get"),
+    # An import's supervisor sees its result (the columns and preview answer them 403, not 404).
+    "imports:detail": (_import_run, "get"),
+    "imports:mapping": (_import_run, "get"),
+    "imports:preview": (_import_run, "get"),
+    "imports:start": (_import_run, "post"),
+    "imports:failures_csv": (_import_run, "get"),
+    "imports:failures_xlsx": (_import_run, "get"),
 }
 
 
