@@ -173,11 +173,12 @@ class Bounds:
 
 
 def _split(column: str, bounds: Bounds, *, held: bool = False) -> dict:
-    """COUNT(*) FILTER for the current and the previous period in one scan."""
+    """COUNT FILTER for the current and the previous period in one scan (of the column itself, which the
+    indexes hold: the id would make PostgreSQL read the table rows)."""
     end, prev_end = (bounds.held_end, bounds.prev_held_end) if held else (bounds.end, bounds.start)
     return {
-        "cur": Count("pk", filter=Q(**{f"{column}__gte": bounds.start, f"{column}__lt": end})),
-        "prev": Count("pk", filter=Q(**{f"{column}__gte": bounds.prev_start, f"{column}__lt": prev_end})),
+        "cur": Count(column, filter=Q(**{f"{column}__gte": bounds.start, f"{column}__lt": end})),
+        "prev": Count(column, filter=Q(**{f"{column}__gte": bounds.prev_start, f"{column}__lt": prev_end})),
     }
 
 
@@ -259,7 +260,7 @@ def team_figures(
             .filter(**{f"{owner}__in": ids, f"{column}__gte": bounds.start, f"{column}__lt": until}, **kinds)
             .annotate(day=TruncDate(column, tzinfo=zone))
             .values(owner, "day")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .order_by()
         )
         for r in daily:
@@ -276,7 +277,7 @@ def team_figures(
         .annotate(ended=Coalesce("ends_at", "starts_at"))
         .filter(ended__lt=overdue_before)
         .values("owner_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     for r in overdue:
@@ -293,25 +294,36 @@ def team_figures(
     for r in created:
         add(r["author_id"], "tasks_created", r["cur"], r["prev"])
 
-    # 6. Tasks done in the period and overdue now (by the responsible person: assignee, else author).
-    tasks = (
-        Task.objects.visible_to(job)
-        .annotate(responsible=Coalesce("assignee_id", "author_id"))
-        .filter(responsible__in=ids)
-        .filter(
-            Q(status=TaskStatus.DONE, completed_at__gte=bounds.prev_start, completed_at__lt=bounds.end)
-            | Q(deadline__lt=now) & ~Q(status=TaskStatus.DONE)
+    # 6. Tasks done in the period and overdue now, by the responsible person: the assignee, else the
+    #    author. Assigned and unassigned tasks are counted apart, so the overdue count of assigned ones
+    #    reads the index task_assignee_status (company, assignee, status, deadline) alone.
+    open_statuses = [s for s in TaskStatus.values if s != TaskStatus.DONE]
+    tasks = Task.objects.visible_to(job)
+    for who, mine in (
+        ("assignee_id", {"assignee_id__in": ids}),
+        ("author_id", {"assignee__isnull": True, "author_id__in": ids}),
+    ):
+        overdue_tasks = (
+            tasks.filter(**mine, status__in=open_statuses, deadline__lt=now)
+            .values(who)
+            .annotate(n=Count("*"))
+            .order_by()
         )
-        .values("responsible")
-        .annotate(
-            **_split("completed_at", bounds),
-            overdue=Count("pk", filter=Q(deadline__lt=now) & ~Q(status=TaskStatus.DONE)),
+        for r in overdue_tasks:
+            add(r[who], "tasks_overdue", r["n"])
+        done = (
+            tasks.filter(
+                **mine,
+                status=TaskStatus.DONE,
+                completed_at__gte=bounds.prev_start,
+                completed_at__lt=bounds.end,
+            )
+            .values(who)
+            .annotate(**_split("completed_at", bounds))
+            .order_by()
         )
-        .order_by()
-    )
-    for r in tasks:
-        add(r["responsible"], "tasks_done", r["cur"], r["prev"])
-        add(r["responsible"], "tasks_overdue", r["overdue"])
+        for r in done:
+            add(r[who], "tasks_done", r["cur"], r["prev"])
 
     # 7. Partners owned now and new in the period (accounts still theirs).
     accounts = (
@@ -319,7 +331,7 @@ def team_figures(
         .filter(owner_id__in=ids)
         .values("owner_id")
         .annotate(
-            owned=Count("pk"),
+            owned=Count("*"),
             **_split("created_at", bounds),
         )
         .order_by()
@@ -333,7 +345,7 @@ def team_figures(
         accounts_without_next_event(company=company, now=now)
         .filter(owner_id__in=ids)
         .values("owner_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     for r in without:
@@ -359,8 +371,8 @@ def team_figures(
         )
         .values("from_owner_id")
         .annotate(
-            cur=Count("pk", filter=Q(changed_on__gte=period.start)),
-            prev=Count("pk", filter=Q(changed_on__lt=period.start)),
+            cur=Count("changed_on", filter=Q(changed_on__gte=period.start)),
+            prev=Count("changed_on", filter=Q(changed_on__lt=period.start)),
         )
         .order_by()
     )
@@ -559,7 +571,7 @@ def weekly_activity(
             .filter(**{owner: person.pk, f"{column}__gte": start, f"{column}__lt": end}, **kinds)
             .annotate(day=TruncDate(column, tzinfo=company.zone))
             .values("day")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .order_by()
         )
         for r in per_day:

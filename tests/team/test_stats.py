@@ -114,6 +114,10 @@ class FigureTests(TestCase):
 class QueryCountTests(TestCase):
     """The figures take the same queries for 5 and for 50 people."""
 
+    # Expected queries: departments; communications by channel; events by kind and outcome; activity per
+    # day (communications, events); the calendar (CalendarDay); overdue meetings; tasks created; tasks
+    # overdue and done (assigned, unassigned: 4); accounts; without a next event; watches; owner changes;
+    # pushes; plus the people's memberships in the loop's checks.
     def count_for(self, n: int) -> int:
         w = self.w
         people = []
@@ -137,4 +141,4 @@ class QueryCountTests(TestCase):
             five = self.count_for(5)
             fifty = self.count_for(50)
         self.assertEqual(five, fifty)
-        self.assertLessEqual(fifty, 16)
+        self.assertLessEqual(fifty, 19)
