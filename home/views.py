@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if tab not in tabs:
         tab = tabs[0]
     label, build, template = TABS[tab]
-    board = build(viewer)
+    board = build(viewer, fresh=True) if tab == "team" and request.GET.get("fresh") else build(viewer)
     context = {
         "tab": tab,
         "tabs": [(name, TABS[name][0]) for name in tabs] if len(tabs) > 1 else [],
