@@ -108,6 +108,20 @@ class ImportRun(ChoiceLabels, models.Model):
         return min(100, round(100 * self.processed_rows / self.total_rows))
 
 
+class ImportSheet(models.Model):
+    """The upload's rows as read once (text; a formula cell as {"formula": text}), so the preview and
+    the job do not parse the spreadsheet again. Its own table, so listing runs never loads them."""
+
+    run = models.OneToOneField(ImportRun, on_delete=models.CASCADE, related_name="sheet", primary_key=True)
+    rows = models.JSONField(default=list)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return str(self.run_id)
+
+
 class ImportMapping(models.Model):
     """The last mapping a user confirmed for a kind of import in a company: {header: field}."""
 

@@ -161,3 +161,11 @@ def read_sheet(data: bytes, filename: str, *, encoding: str = "auto") -> Sheet:
             _("Save the sheet as .xlsx or .csv first: older Excel and other formats are not read.")
         )
     return _read_csv(data, encoding)
+
+
+def rows_to_json(rows: list[list[str | Formula]]) -> list[list[str | dict]]:
+    return [[{"formula": str(cell)} if isinstance(cell, Formula) else cell for cell in row] for row in rows]
+
+
+def rows_from_json(rows: list[list[str | dict]]) -> list[list[str | Formula]]:
+    return [[Formula(cell["formula"]) if isinstance(cell, dict) else cell for cell in row] for row in rows]

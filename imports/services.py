@@ -36,8 +36,8 @@ from django.utils.translation import gettext as _
 
 from companies.models import Company, User
 from companies.visibility import Viewer
-from imports.models import ImportMapping, ImportRun, RunStatus
-from imports.reading import Sheet, SheetError, read_sheet
+from imports.models import ImportMapping, ImportRun, ImportSheet, RunStatus
+from imports.reading import Sheet, SheetError, read_sheet, rows_from_json, rows_to_json
 from imports.rows import FAILED, ROWS
 
 CHUNK = 500
@@ -56,20 +56,27 @@ def import_run_create(
     if not sheet.rows:
         raise SheetError(_("The file has a header row but no data rows."))
     upload.seek(0)
-    return ImportRun.objects.create(
-        company=company,
-        created_by=actor,
-        kind=kind,
-        file=upload,
-        original_name=(upload.name or "")[:255],
-        file_sha256=hashlib.sha256(data).hexdigest(),
-        encoding=encoding if sheet.encoding == "xlsx" else sheet.encoding,
-        headers=sheet.headers,
-        total_rows=len(sheet.rows),
-    )
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            company=company,
+            created_by=actor,
+            kind=kind,
+            file=upload,
+            original_name=(upload.name or "")[:255],
+            file_sha256=hashlib.sha256(data).hexdigest(),
+            encoding=encoding if sheet.encoding == "xlsx" else sheet.encoding,
+            headers=sheet.headers,
+            total_rows=len(sheet.rows),
+        )
+        ImportSheet.objects.create(run=run, rows=rows_to_json(sheet.rows))
+    return run
 
 
 def read_run_sheet(run: ImportRun) -> Sheet:
+    """The rows as read at the upload (the stored file is read again only for a run without them)."""
+    stored = ImportSheet.objects.filter(run=run).values_list("rows", flat=True).first()
+    if stored is not None:
+        return Sheet(headers=run.headers, rows=rows_from_json(stored), encoding=run.encoding)
     with run.file.open("rb") as handle:
         return read_sheet(handle.read(), run.original_name, encoding=run.encoding)
 
