@@ -35,6 +35,8 @@ SETTINGS = "events:calendar_settings"
 # An event that began this long before the shown period and still runs is shown too (a longer one is not).
 LONGEST_SHOWN_SPAN = timedelta(days=7)
 MAX_OVERLAID_PEOPLE = 6
+# A whole company's month is thousands of events: more than this are not drawn (the page says so).
+MAX_SHOWN_EVENTS = 500
 
 
 def _parse_day(value: str | None) -> date:
@@ -110,7 +112,11 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
     )
     if scope == "mine":
         events = events.involving_any([request.user.pk, *chosen])
-    events = list(events.select_related("type", "partner", "owner").order_by("starts_at", "pk"))
+    events = list(
+        events.select_related("type", "partner", "owner").order_by("starts_at", "pk")[: MAX_SHOWN_EVENTS + 1]
+    )
+    truncated = len(events) > MAX_SHOWN_EVENTS
+    events = events[:MAX_SHOWN_EVENTS]
     person_ids = _people_of(events, request.user.pk, chosen, colours)
     people_by_id = {person.pk: person for person in people}
     for event in events:
@@ -137,6 +143,8 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
         "chosen": chosen,
         "keep": urlencode([("scope", scope), *(("people", pk) for pk in chosen)]),
         "legend": _legend(events),
+        "truncated": truncated,
+        "max_shown": MAX_SHOWN_EVENTS,
     }
     if view == "month":
         context["agenda"] = [

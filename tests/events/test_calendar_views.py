@@ -3,6 +3,7 @@ supervised people's calendars, the company's time zone and today."""
 
 import re
 from datetime import UTC, date, datetime
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
+from events import views_calendar
 from events.calendar_grid import KIND_COLOURS, PERSON_COLOURS
 from tests.events.factories import EventFactory, EventTypeFactory
 from tests.factories import CompanyFactory, PartnerFactory, member, supervise
@@ -151,6 +153,14 @@ class TimeGridTests(TestCase):
         overlaid = self.client.get(URL, {"date": "2026-11-11", "people": self.seller.pk})
         self.assertEqual(blocks(overlaid)["2026-11-12"], ["Seller call", "Sibling call"])
         self.assertEqual(overlaid.content.decode().count(f"--p:{PERSON_COLOURS[0]}"), 3)  # 2 blocks + form
+
+    def test_a_period_with_too_many_events_is_cut_and_says_so(self):
+        self.client.force_login(self.boss)
+        self.assertNotContains(self.client.get(URL, {"date": "2026-11-11"}), "More events than can be drawn")
+        with mock.patch.object(views_calendar, "MAX_SHOWN_EVENTS", 2):
+            response = self.client.get(URL, {"date": "2026-11-11"})
+        self.assertContains(response, "More events than can be drawn: showing the first 2.")
+        self.assertEqual(sum(len(subjects) for subjects in blocks(response).values()), 2)
 
     def test_hostile_parameters_never_500(self):
         self.client.force_login(self.boss)
