@@ -1,11 +1,12 @@
 from django.urls import path
 
+from companies.saved_views import opens_default_view
 from partners import views
 
 app_name = "partners"
 
 urlpatterns = [
-    path("", views.partner_list, name="list"),
+    path("", opens_default_view("partners")(views.partner_list), name="list"),
     path("new/", views.partner_create, name="create"),
     path("new/lookup/", views.partner_lookup, name="lookup"),
     path("export.csv", views.partner_export, name="export"),
