@@ -1,11 +1,12 @@
 from django.urls import include, path
 
+from companies.saved_views import opens_default_view
 from events import views, views_calendar
 
 app_name = "events"
 
 urlpatterns = [
-    path("events/", views.event_list, name="list"),
+    path("events/", opens_default_view("events")(views.event_list), name="list"),
     path("events/calendar/view/", views_calendar.event_calendar, name="calendar"),
     path("events/new/", views.event_create, name="create"),
     path("events/overdue/", views.overdue, name="overdue"),
