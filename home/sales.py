@@ -7,8 +7,10 @@ number of queries however many rows there are:
 1. events: the ids of the viewer's own events (``event_owner_start``) and of those they take part in
    (the participants table by user), each from the start of today, merged and limited in SQL, then the
    rows through ``Event.objects.visible_to`` by primary key (one query; no OR across the whole table);
-2. tasks assigned to them, not done, deadline before the end of the week (``task_assignee_status``);
-3. partners without a next event (``events.discipline.accounts_without_next_event``) with the day each
+2. tasks assigned to them, not done: the latest overdue and those due this week, and how many of each
+   (``task_assignee_status``; the counts from the index alone);
+3. partners without a next event (``events.discipline.accounts_without_next_event``; the total by a
+   window count in the same query) with the day each
    is taken away (their ``PartnerWatch``; not yet listed: counted from today, as the nightly job will),
    plus the company's working-day calendar (one query);
 4. unread mentions in this company (``notification_unread``).
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import models
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -32,10 +34,10 @@ from events.discipline import accounts_without_next_event, take_away_on
 from events.models import Event, PartnerWatch
 from events.services import meeting_block_applies, overdue_meeting_count
 
-EVENTS_SHOWN = 40  # today's and this week's events (more: the calendar)
+EVENTS_SHOWN = 25  # today's and this week's events (more: the calendar)
 LATER_SHOWN = 5  # the next events after this week
-TASKS_SHOWN = 30
-PARTNERS_SHOWN = 50
+TASKS_SHOWN = 10  # of the overdue (the latest first) and of those due this week; the counts are whole
+PARTNERS_SHOWN = 20
 MENTIONS_SHOWN = 10
 OPEN_STATUSES = [TaskStatus.NEW, TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS]
 
@@ -80,7 +82,9 @@ class SalesDashboard:
     overdue_tasks: list[Task] = field(default_factory=list)
     due_tasks: list[Task] = field(default_factory=list)
     without_next: list = field(default_factory=list)  # PartnerAccount with .listed_on and .taken_on
-    without_next_more: bool = False
+    without_next_count: int = 0
+    overdue_count: int = 0
+    due_count: int = 0
     mentions: list[Notification] = field(default_factory=list)
     overdue_meetings: int = 0
 
@@ -134,22 +138,28 @@ def sales_dashboard(viewer: Viewer, now: datetime | None = None) -> SalesDashboa
     # 1. Events from the start of today: today's, the rest of this week's, then the next few.
     events = my_events(viewer, week.today_starts, EVENTS_SHOWN + LATER_SHOWN)
     in_week = [event for event in events if event.starts_at < week.week_ends]
-    board.today_events = [event for event in in_week if event.starts_at < week.tomorrow_starts]
+    board.today_events = [event for event in in_week if event.starts_at < week.tomorrow_starts][:EVENTS_SHOWN]
     board.week_events = [event for event in in_week if event.starts_at >= week.tomorrow_starts][
         : max(EVENTS_SHOWN - len(board.today_events), 0)
     ]
     board.more_events = len(in_week) > EVENTS_SHOWN
     board.later_events = [event for event in events if event.starts_at >= week.week_ends][:LATER_SHOWN]
 
-    # 2. Tasks assigned to the viewer, not done, due before the week ends (overdue first).
-    tasks = list(
-        Task.objects.visible_to(viewer)
-        .filter(assignee_id=user.pk, status__in=OPEN_STATUSES, deadline__lt=week.week_ends)
-        .select_related("thread", "partner")
-        .order_by(F("deadline").asc(), "-pk")[:TASKS_SHOWN]
+    # 2. Tasks assigned to the viewer, not done: the overdue (latest first) and those due this week,
+    #    a few of each, and how many there are (counted from the index alone).
+    mine = Task.objects.visible_to(viewer).filter(assignee_id=user.pk, status__in=OPEN_STATUSES)
+    rows = mine.select_related("thread", "partner")
+    board.overdue_tasks = list(rows.filter(deadline__lt=week.now).order_by("-deadline", "-pk")[:TASKS_SHOWN])
+    board.due_tasks = list(
+        rows.filter(deadline__gte=week.now, deadline__lt=week.week_ends).order_by("deadline", "-pk")[
+            :TASKS_SHOWN
+        ]
     )
-    board.overdue_tasks = [task for task in tasks if task.deadline < week.now]
-    board.due_tasks = [task for task in tasks if task.deadline >= week.now]
+    counts = mine.filter(deadline__lt=week.week_ends).aggregate(
+        overdue=Count("status", filter=Q(deadline__lt=week.now)),
+        due=Count("status", filter=Q(deadline__gte=week.now)),
+    )
+    board.overdue_count, board.due_count = counts["overdue"], counts["due"]
 
     # 3. Partners without a next event, soonest take-away first.
     watches = PartnerWatch.objects.filter(
@@ -157,17 +167,17 @@ def sales_dashboard(viewer: Viewer, now: datetime | None = None) -> SalesDashboa
     ).values("listed_on")[:1]
     accounts = list(
         accounts_without_next_event(company=company, owner=user, now=week.now)
-        .annotate(listed_on=Subquery(watches))
+        .annotate(listed_on=Subquery(watches), total=Window(Count("pk")))
         .select_related("partner")
-        .order_by(F("listed_on").asc(nulls_last=True), "partner__name", "pk")[: PARTNERS_SHOWN + 1]
+        .order_by(F("listed_on").asc(nulls_last=True), "partner__name", "pk")[:PARTNERS_SHOWN]
     )
-    board.without_next_more = len(accounts) > PARTNERS_SHOWN
+    board.without_next_count = accounts[0].total if accounts else 0
     if accounts:
         calendar = WorkCalendar.for_company(company)
-        for account in accounts[:PARTNERS_SHOWN]:
+        for account in accounts:
             account.taken_on = take_away_on(calendar, account.listed_on or week.today)
             account.days_left = max((account.taken_on - week.today).days, 0)
-        board.without_next = accounts[:PARTNERS_SHOWN]
+        board.without_next = accounts
 
     # 4. Unread mentions here (a notification is its recipient's; the company narrows it to this one).
     board.mentions = list(

@@ -232,8 +232,8 @@ class SalesDashboardQueryTests(TestCase):
         self.client.force_login(self.seller)
         self.client.get("/")  # sessions, caches
         with CaptureQueriesContext(connection) as captured:
-            response = self.client.get("/")
-        self.assertEqual(response.status_code, 200)
+            self.response = self.client.get("/")
+        self.assertEqual(self.response.status_code, 200)
         return len(captured)
 
     def test_queries_do_not_grow_with_the_rows(self):
@@ -242,3 +242,11 @@ class SalesDashboardQueryTests(TestCase):
         self.add_rows(90, 10)
         self.assertEqual(self.queries(), ten)
         self.assertLessEqual(ten, 12)
+        # A few of each are shown; the counts are whole.
+        board = self.response.context["board"]
+        self.assertEqual((len(board.overdue_tasks), board.overdue_count), (10, 100))
+        self.assertEqual((len(board.without_next), board.without_next_count), (20, 100))
+        self.assertContains(self.response, "100 overdue")
+        self.assertContains(self.response, "20 of 100 shown, the soonest to be taken away first.")
+        self.assertEqual(len(board.today_events), 25)
+        self.assertTrue(board.more_events)
