@@ -203,7 +203,7 @@ def _wrong_type(field, value) -> str | None:
     """JSON types the page's form field cannot take (a list for a text, text for a yes/no...)."""
     if field is None or value is None:
         return None
-    if isinstance(field, forms.MultipleChoiceField):
+    if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
         if isinstance(value, list) and all(
             isinstance(item, int | str) and not isinstance(item, bool) for item in value
         ):

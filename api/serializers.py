@@ -95,7 +95,30 @@ class PartnerSerializer(SparseFieldsMixin, serializers.Serializer):
 
     @extend_schema_field(AccountSerializer)
     def get_account(self, account: PartnerAccount) -> dict:
-        return AccountSerializer(account).data
+        return {
+            "owner": account.owner_id,
+            "status": account.status,
+            "tags": [{"id": tag.pk, "name": tag.name} for tag in account.tags.all()],
+            "notes": account.notes,
+        }
+
+    def to_representation(self, account: PartnerAccount) -> dict:
+        """The declared fields, read straight from the row: a list of 100 spends its time in SQL, not
+        in building a field object per value (the declarations above stay the schema)."""
+        partner = account.partner
+        values = {}
+        for name, field in self.fields.items():
+            if name == "id":
+                values[name] = account.partner_id
+            elif name == "account":
+                values[name] = self.get_account(account)
+            elif name == "is_erp_managed":
+                values[name] = partner.is_erp_managed
+            elif name == "created_at":
+                values[name] = field.to_representation(partner.created_at)
+            else:
+                values[name] = getattr(partner, name)
+        return values
 
 
 class AccountInputSerializer(serializers.Serializer):
