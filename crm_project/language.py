@@ -87,6 +87,7 @@ class CompanyLanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)  # LocaleMiddleware keeps it
         if not response.streaming:  # a streamed export renders its rows after this returns
             translation.activate(before)
         return response

@@ -53,8 +53,11 @@ def log_in(page, url: str, username: str) -> None:
     page.goto(f"{url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("header.topbar #user-menu")
+    with page.expect_navigation(wait_until="domcontentloaded", timeout=60_000):
+        page.click("main button[type=submit]")
+    assert page.locator("header.topbar #user-menu").count(), (
+        f"{username} is not logged in: {page.url} {page.title()} {page.locator('main').inner_text()[:300]}"
+    )
 
 
 def reachable_pages(page, url: str) -> list[tuple[str, str]]:
