@@ -11,6 +11,7 @@ Lookups are cached per run, so a file of thousands of rows asks about each partn
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django import forms
@@ -159,7 +160,9 @@ class _Rows:
                 results[index] = (FAILED, self.reason(errors))
             else:
                 validated.append((index, cleaned))
-        fresh, rest = self.split_new(validated)
+        fresh, rest, unchanged = self.split_new(validated, matching)
+        for index in unchanged:
+            results[index] = (SKIPPED, "")
         if fresh:
             try:
                 with transaction.atomic():
@@ -189,9 +192,10 @@ class _Rows:
     def prime(self, values_list: list[dict[str, str]]) -> None:
         """Load what the chunk's rows will look up, in a few queries (caches of the subclass)."""
 
-    def split_new(self, validated: list[tuple[int, dict]]) -> tuple[list, list]:
-        """(rows to create together, the other rows); by default every row goes one by one."""
-        return [], validated
+    def split_new(self, validated: list[tuple[int, dict]], matching: str) -> tuple[list, list, list]:
+        """(rows to create together, the other rows, indexes of rows that match a record they would
+        not change: skipped without a write); by default every row goes one by one."""
+        return [], validated, []
 
     def create_many(self, cleaned_list: list[dict]) -> None:
         raise NotImplementedError
@@ -342,17 +346,46 @@ class PartnerRows(_Rows):
             found = {partner.tax_number: partner for partner in Partner.objects.filter(tax_number__in=wanted)}
             self._by_tax_number.update({tax_number: found.get(tax_number) for tax_number in wanted})
 
-    def split_new(self, validated: list[tuple[int, dict]]) -> tuple[list, list]:
-        fresh, rest, seen = [], [], set()
+    def split_new(self, validated: list[tuple[int, dict]], matching: str) -> tuple[list, list, list]:
+        fresh, rest, unchanged, seen = [], [], [], set()
+        matched = {p.pk: p for _i, c in validated if (p := self.existing(c) if c.get("tax_number") else None)}
+        visible = set(
+            PartnerAccount.objects.visible_to(self.viewer)
+            .filter(partner_id__in=list(matched))
+            .values_list("partner_id", flat=True)
+        )
+        seats = {
+            address.partner_id: address
+            for address in PartnerAddress.objects.filter(partner_id__in=list(visible), kind=AddressKind.SEAT)
+        }
         for index, cleaned in validated:
             tax_number = cleaned.get("tax_number")
+            partner = self.existing(cleaned) if tax_number else None
             # Without a tax number the match is by name (one query per row): the slow path.
-            if tax_number and tax_number not in seen and self.existing(cleaned) is None:
+            if tax_number and tax_number not in seen and partner is None:
                 seen.add(tax_number)
                 fresh.append((index, cleaned))
+            elif (
+                partner is not None
+                and tax_number not in seen
+                and partner.pk in visible
+                and matching != Matching.CREATE
+                and (matching == Matching.SKIP or not self._changes(partner, seats.get(partner.pk), cleaned))
+            ):
+                unchanged.append(index)  # a re-run of the same row: nothing to write
             else:
                 rest.append((index, cleaned))
-        return fresh, rest
+        return fresh, rest, unchanged
+
+    def _changes(self, partner: Partner, seat, cleaned: dict) -> bool:
+        if any(cleaned.get(name) and getattr(partner, name) != cleaned[name] for name in self.MASTER):
+            return True
+        if not cleaned.get("seat_city"):
+            return False
+        return seat is None or any(
+            cleaned.get(f"seat_{name}") and getattr(seat, name) != cleaned[f"seat_{name}"]
+            for name in self.SEAT
+        )
 
     def create_many(self, cleaned_list: list[dict]) -> None:
         """What partner_create writes for each row (partner, seat address, the company's account with
@@ -541,33 +574,54 @@ class ContactRows(_Rows):
             (partner_id, email.lower()) if email else (partner_id, "", last_name.lower(), first_name.lower())
         )
 
-    def split_new(self, validated: list[tuple[int, dict]]) -> tuple[list, list]:
+    def split_new(self, validated: list[tuple[int, dict]], matching: str) -> tuple[list, list, list]:
         partner_ids = {cleaned["partner"].pk for _index, cleaned in validated}
-        stored = (
-            Contact.objects.active()
-            .filter(partner_id__in=partner_ids)
-            .values_list("partner_id", "email", "last_name", "first_name")
-        )
-        seen = {self._key(*row) for row in stored}
-        taken = set(
-            ContactRole.objects.filter(partner_id__in=partner_ids, exclusive=True).values_list(
-                "partner_id", "type_id"
+        stored = {}
+        for contact in Contact.objects.active().filter(partner_id__in=partner_ids).order_by("-pk"):
+            stored[self._key(contact.partner_id, contact.email, contact.last_name, contact.first_name)] = (
+                contact
             )
-        )
-        fresh, rest = [], []
+        roles = defaultdict(set)
+        taken = set()
+        for contact_id, partner_id, type_id, exclusive in ContactRole.objects.filter(
+            partner_id__in=partner_ids
+        ).values_list("contact_id", "partner_id", "type_id", "exclusive"):
+            roles[contact_id].add(type_id)
+            if exclusive:
+                taken.add((partner_id, type_id))
+        fresh, rest, unchanged, seen = [], [], [], set()
         for index, cleaned in validated:
             partner_id = cleaned["partner"].pk
             key = self._key(
                 partner_id, cleaned.get("email", ""), cleaned["last_name"], cleaned.get("first_name", "")
             )
             exclusive = {(partner_id, t.pk) for t in cleaned.get("types") or [] if t.is_exclusive}
-            if key in seen or exclusive & taken:
-                rest.append((index, cleaned))  # an update, a skip, a duplicate or a one-per-partner clash
-                continue
-            seen.add(key)
-            taken |= exclusive
-            fresh.append((index, cleaned))
-        return fresh, rest
+            contact = stored.get(key)
+            if (
+                contact is not None
+                and key not in seen
+                and matching != Matching.CREATE
+                and (matching == Matching.SKIP or not self._changes(contact, roles[contact.pk], cleaned))
+            ):
+                unchanged.append(index)  # a re-run of the same row: nothing to write
+            elif contact is not None or key in seen or exclusive & taken:
+                rest.append((index, cleaned))  # an update, a duplicate or a one-per-partner clash
+            else:
+                seen.add(key)
+                taken |= exclusive
+                fresh.append((index, cleaned))
+        return fresh, rest, unchanged
+
+    def _changes(self, contact: Contact, type_ids: set[int], cleaned: dict) -> bool:
+        for name in self.CONTACT_FIELDS:
+            value = cleaned.get(name)
+            if (
+                value
+                and getattr(contact, name) != value
+                and not (name == "email" and contact.email.lower() == value.lower())
+            ):
+                return True
+        return any(t.pk not in type_ids for t in cleaned.get("types") or [])
 
     def create_many(self, cleaned_list: list[dict]) -> None:
         """What contact_create writes for each row (the contact, its roles, the company's GDPR notice
