@@ -385,7 +385,7 @@ class EventViewSet(ResourceViewSet):
         )
 
     def create(self, request):
-        data = self.body(_fields(s.EventInputSerializer))
+        data = {"owner": request.user.pk, **self.body(_fields(s.EventInputSerializer))}  # the page's default
         membership = request._request.membership
         form = bind(EventForm, data, viewer=self.viewer, types=event_services.usable_event_types(membership))
         if not form.is_valid():

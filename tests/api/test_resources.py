@@ -226,3 +226,61 @@ class SupervisorTests(TestCase):
         _token, raw = token_for(boss, company)
         response = SchemaClient(raw).get(f"/api/v1/partners/{account.partner_id}/")
         self.assertEqual(response.status_code, 200)
+
+
+class EventResourceTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from tests.events.factories import EventTypeFactory
+
+        cls.company = CompanyFactory()
+        cls.user = member(cls.company, *ALL)
+        cls.account = PartnerAccountFactory(company=cls.company, owner=cls.user)
+        cls.call = EventTypeFactory(code="call", kind="call")
+        _token, cls.raw = token_for(cls.user, cls.company)
+
+    def test_create_then_close_an_event_through_the_services(self):
+        api = SchemaClient(self.raw)
+        created = api.post(
+            "/api/v1/events/",
+            {"type": self.call.pk, "subject": "Intro call", "partner": self.account.partner_id,
+             "starts_at": "2026-01-05T10:00"},
+        )  # fmt: skip
+        self.assertEqual(created.status_code, 201, created.content)
+        body = created.json()
+        self.assertEqual((body["owner"], body["type"]), (self.user.pk, "call"))
+        closed = api.post(
+            f"/api/v1/events/{body['id']}/close/", {"outcome": "successful", "note": "Went well"}
+        )
+        self.assertEqual(closed.status_code, 200, closed.content)
+        self.assertEqual(closed.json()["closed_by"], self.user.pk)
+        again = api.post(f"/api/v1/events/{body['id']}/close/", {"outcome": "successful", "note": "Twice"})
+        self.assertEqual(again.status_code, 400)
+        self.assertIn("already closed", again.json()["fields"]["non_field_errors"][0]["message"])
+
+    def test_an_event_needs_a_type_the_users_groups_allow(self):
+        response = SchemaClient(self.raw).post(
+            "/api/v1/events/", {"type": 999999, "subject": "x", "starts_at": "2026-01-05T10:00"}
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("type", response.json()["fields"])
+
+
+class TagTests(TestCase):
+    def test_the_accounts_tags_are_set_by_id_and_another_companys_tag_is_refused(self):
+        from partners.models import Tag
+
+        company = CompanyFactory()
+        user = member(company, *ALL)
+        account = PartnerAccountFactory(company=company, owner=user)
+        vip = Tag.objects.create(company=company, name="VIP")
+        foreign = Tag.objects.create(company=CompanyFactory(), name="Foreign")
+        api = SchemaClient(token_for(user, company)[1])
+        url = f"/api/v1/partners/{account.partner_id}/"
+        etag = api.get(url)["ETag"]
+        refused = api.patch(url, {"account": {"tags": [foreign.pk]}}, **{"If-Match": etag})
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("account.tags", refused.json()["fields"])
+        done = api.patch(url, {"account": {"tags": [vip.pk]}}, **{"If-Match": etag})
+        self.assertEqual(done.status_code, 200, done.content)
+        self.assertEqual(done.json()["account"]["tags"], [{"id": vip.pk, "name": "VIP"}])
