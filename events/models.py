@@ -107,12 +107,6 @@ class EventQuerySet(CompanyOwnedQuerySet):
         taking_part = through.objects.filter(event=OuterRef("pk"), user_id=user.pk)
         return self.filter(Q(owner_id=user.pk) | Exists(taking_part))
 
-    def involving_any(self, user_ids):
-        """Owned by one of `user_ids` or with one of them taking part (the calendar's overlay)."""
-        through = self.model.participants.through
-        taking_part = through.objects.filter(event=OuterRef("pk"), user_id__in=user_ids)
-        return self.filter(Q(owner_id__in=user_ids) | Exists(taking_part))
-
 
 class Event(ChoiceLabels, models.Model):
     company = models.ForeignKey(

@@ -67,6 +67,22 @@ def _overlay_choices(request: HttpRequest, viewer: Viewer) -> tuple[list[User], 
     return people, chosen
 
 
+def _involving_ids(viewer: Viewer, people: list[int], window: dict) -> list[int]:
+    """Ids of the period's events owned by or taken part in by `people`, in one query that walks the
+    indexes per person (`event_owner_start`, the participants' user index) instead of testing the OR of
+    both for every event of the company in the period (measured: 45-240 ms -> under 10 ms on the
+    reference data); the events themselves are then read through `visible_to` as always."""
+    owned = Event.objects.filter(company_id=viewer.company.pk, owner_id__in=people, **window).values_list(
+        "pk"
+    )
+    taking_part = Event.participants.through.objects.filter(
+        user_id__in=people,
+        event__company_id=viewer.company.pk,
+        **{f"event__{lookup}": value for lookup, value in window.items()},
+    ).values_list("event_id")
+    return [pk for (pk,) in owned.union(taking_part)]
+
+
 def _people_of(events: list[Event], owner_id: int, chosen: list[int], colours: dict[int, str]) -> dict:
     """Which overlaid person each event is shown for: its owner, else a chosen participant (one query)."""
     if not chosen:
@@ -93,8 +109,9 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
 
     Own events (owned or taken part in) by default, everything visible with `scope=all`; a supervisor
     may overlay the calendars of people they supervise (`people=<id>`, several).
-    Queries: the supervised people (cached by the viewer) and their names, the events, and with an
-    overlay which chosen person takes part in which event.
+    Queries: the supervised people (cached by the viewer) and their names, the ids of the events of the
+    people shown (with `scope=mine`), the events, and with an overlay which chosen person takes part in
+    which event.
     """
     viewer = Viewer.for_request(request)
     view = request.GET.get("view") if request.GET.get("view") in calendar_grid.VIEWS else "week"
@@ -105,13 +122,10 @@ def event_calendar(request: HttpRequest) -> HttpResponse:
     people, chosen = _overlay_choices(request, viewer)
     colours = {pk: calendar_grid.PERSON_COLOURS[n] for n, pk in enumerate(chosen)}
 
-    events = Event.objects.visible_to(viewer).filter(
-        Q(starts_at__gte=start) | Q(ends_at__gt=start),
-        starts_at__gte=start - LONGEST_SHOWN_SPAN,
-        starts_at__lt=end,
-    )
+    window = {"starts_at__gte": start - LONGEST_SHOWN_SPAN, "starts_at__lt": end}
+    events = Event.objects.visible_to(viewer).filter(Q(starts_at__gte=start) | Q(ends_at__gt=start), **window)
     if scope == "mine":
-        events = events.involving_any([request.user.pk, *chosen])
+        events = events.filter(pk__in=_involving_ids(viewer, [request.user.pk, *chosen], window))
     events = list(
         events.select_related("type", "partner", "owner").order_by("starts_at", "pk")[: MAX_SHOWN_EVENTS + 1]
     )
