@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -23,6 +24,16 @@ from tests.factories import (
 from tests.partners.test_partner_page import SALES
 
 SIZES = [(1366, 768), (390, 844)]
+BLOCKING = {"serious", "critical"}
+
+
+def axe_problems(page: Page) -> list[str]:
+    """axe-core violations of impact serious or critical on the page, readable in a failure."""
+    return [
+        f"{violation['id']} ({violation['help']}) at {[node.get('target') for node in violation['nodes'][:3]]}"
+        for violation in Axe().run(page).response["violations"]
+        if violation.get("impact") in BLOCKING
+    ]
 
 
 def login(page: Page, live_server, username: str, next_url: str) -> None:
@@ -87,6 +98,7 @@ def test_partner_page_fits_without_horizontal_scroll(live_server, page: Page, fu
         expect(page.get_by_role("heading", name=name, exact=True)).to_be_attached()
     expect(page.locator("#turnover svg")).to_be_visible()
     assert horizontal_overflow(page) <= 0
+    assert axe_problems(page) == []
     # The section bar takes the reader to a section.
     page.locator(".record-sections").get_by_role("link", name="Orders").click()
     expect(page.locator("#orders")).to_be_in_viewport()
@@ -100,3 +112,24 @@ def test_new_partner_form_fits_without_horizontal_scroll(
     login(page, live_server, "wide", "/partners/new/")
     expect(page.get_by_role("heading", name="New partner")).to_be_visible()
     assert horizontal_overflow(page) <= 0
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_other_record_pages_fit_and_pass_axe(live_server, page: Page, full_partner, width, height):
+    from communications.models import Communication, Task
+    from contacts.models import Contact
+    from events.models import Event
+
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, live_server, "wide", "/")
+    urls = [
+        Communication.objects.filter(partner=full_partner).first().get_absolute_url(),
+        Task.objects.filter(partner=full_partner).first().get_absolute_url(),
+        Event.objects.filter(partner=full_partner).first().get_absolute_url(),
+        f"/contacts/{Contact.objects.filter(partner=full_partner).first().pk}/",
+    ]
+    for url in urls:
+        page.goto(f"{live_server.url}{url}")
+        expect(page.locator(".record-header h1")).to_be_visible()
+        assert horizontal_overflow(page) <= 0, url
+        assert axe_problems(page) == [], url
