@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -10,7 +11,7 @@ from companies.permissions import function_required, has_function
 from companies.preferences import PAGE_SIZE_CHOICES, per_page
 from companies.visibility import Viewer, get_visible_or_404, visible_rows
 from core.charts import bar_chart
-from core.export import csv_stream_response
+from core.export import list_export_response
 from core.paging import CappedPaginator
 from core.templatetags.crm import money
 from partners import services
@@ -67,7 +68,8 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 
 @function_required("partners.export_partners")
-def partner_export(request: HttpRequest) -> StreamingHttpResponse:
+def partner_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The filtered list as CSV, or with ?format=xlsx as an Excel file (core.export.list_export_response)."""
     filterset = _filtered(request)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     header = [_("Name"), _("Short name"), _("Tax number"), _("Type"), _("Status"), _("Owner"), _("Source")]
@@ -83,7 +85,10 @@ def partner_export(request: HttpRequest) -> StreamingHttpResponse:
         ]
         for account in queryset.iterator(chunk_size=2000)
     )
-    return csv_stream_response("partners.csv", header, rows)
+    format = request.GET.get("format", "csv")
+    return list_export_response(
+        request, "partners", header, rows, queryset=queryset, format=format, list_url=reverse("partners:list")
+    )
 
 
 @function_required("partners.view_partner")
