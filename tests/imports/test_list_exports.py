@@ -65,3 +65,28 @@ class CommunicationAndTaskXlsxTests(TestCase):
     def test_the_export_needs_the_list_function(self):
         self.client.force_login(member(self.company, "communications.view_task"))
         self.assertEqual(self.client.get("/communications/export.csv?format=xlsx").status_code, 403)
+
+
+class PartnerXlsxTests(TestCase):
+    def test_partners_as_xlsx_with_the_filters_and_only_visible_ones(self):
+        from tests.factories import PartnerAccountFactory
+
+        company = CompanyFactory()
+        user = member(company, "partners.view_partner", "partners.export_partners")
+        sibling = member(company, "partners.view_partner")
+        PartnerAccountFactory(company=company, owner=user, partner__name="Alfa Kft.")
+        PartnerAccountFactory(company=company, owner=user, partner__name="=Béta Bt.")
+        PartnerAccountFactory(company=company, owner=sibling, partner__name="Sibling Kft.")
+        PartnerAccountFactory(partner__name="Other company Kft.")
+        self.client.force_login(user)
+        page = self.client.get("/partners/")
+        self.assertContains(page, "/partners/export.csv?format=xlsx")
+        response = self.client.get("/partners/export.csv?format=xlsx")
+        self.assertEqual(response["Content-Type"], XLSX)
+        self.assertIn('filename="partners.xlsx"', response["Content-Disposition"])
+        names = [row[0] for row in sheet_rows(response)[1:]]
+        self.assertEqual(sorted(names), ["'=Béta Bt.", "Alfa Kft."])
+        filtered = self.client.get("/partners/export.csv?format=xlsx&q=Alfa")
+        self.assertEqual([row[0] for row in sheet_rows(filtered)[1:]], ["Alfa Kft."])
+        self.client.force_login(sibling)  # no export function
+        self.assertEqual(self.client.get("/partners/export.csv?format=xlsx").status_code, 403)
