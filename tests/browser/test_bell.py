@@ -1,0 +1,40 @@
+"""The bell in Chromium: one entry per task with its count and a relative time; opening it leads to the
+task and the bell's number drops by that one item."""
+
+from playwright.sync_api import Page, expect
+
+from communications import services
+from tests.communications import factories
+from tests.factories import PASSWORD, CompanyFactory, member
+
+FUNCTIONS = ("communications.view_task", "communications.view_thread", "communications.change_task")
+
+
+def test_opening_a_grouped_item_reads_it_and_the_count_follows(live_server, page: Page):
+    company = CompanyFactory(name="Alfa Kft.", language="en")
+    reader = member(company, *FUNCTIONS, username="belle")
+    boss = member(company, *FUNCTIONS, first_name="Márk", last_name="Szabó")
+    task = factories.task(company, boss, assignee=reader, subject="Send the signed offer")
+    services.task_update(task=task, actor=boss, description=f"@[{reader}](user:{reader.pk}) please hurry")
+    factories.task(company, boss, assignee=reader, subject="Call the Duna buyer")
+
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/accounts/login/?next=/notifications/")
+    page.fill("#id_username", "belle")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    count = page.locator("#bell .bell-count")
+    expect(count).to_have_attribute("data-count", "2")  # filled by the /live/ poll on load
+    expect(page.locator(".notifications-unread")).to_have_attribute("data-count", "2")
+    page.locator("#bell summary").click()
+    item = page.locator("#bell .bell-item", has_text="Send the signed offer")
+    expect(item).to_be_visible()
+    expect(item).to_contain_text("2 new")
+    expect(item.locator("time")).to_contain_text("ago")
+    item.click()
+    expect(page).to_have_url(f"{live_server.url}/tasks/{task.pk}/")
+    expect(page.locator("#bell .bell-count")).to_have_attribute("data-count", "1")
+    page.goto(f"{live_server.url}/notifications/")
+    expect(page.locator(".notifications-unread")).to_have_attribute("data-count", "1")
+    expect(page.locator(".notifications li.unread")).to_have_count(1)
+    expect(page.locator(".notifications li.unread")).to_contain_text("Call the Duna buyer")
