@@ -95,10 +95,14 @@ class PartnerSerializer(SparseFieldsMixin, serializers.Serializer):
 
     @extend_schema_field(AccountSerializer)
     def get_account(self, account: PartnerAccount) -> dict:
+        # The list prefetches into `tag_list` (a plain list: no queryset built per row).
+        tags = getattr(account, "tag_list", None)
+        if tags is None:
+            tags = account.tags.all()
         return {
             "owner": account.owner_id,
             "status": account.status,
-            "tags": [{"id": tag.pk, "name": tag.name} for tag in account.tags.all()],
+            "tags": [{"id": tag.pk, "name": tag.name} for tag in tags],
             "notes": account.notes,
         }
 

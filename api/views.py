@@ -81,7 +81,7 @@ class PartnerViewSet(ResourceViewSet):
             PartnerAccount.objects.visible_to(self.viewer)
             .annotate(name=F("partner__name"))
             .select_related("partner")
-            .prefetch_related("tags")
+            .prefetch_related(Prefetch("tags", to_attr="tag_list"))
         )
 
     def create(self, request):
