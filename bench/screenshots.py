@@ -125,6 +125,12 @@ def main() -> None:
                         log_in(page, url, role)
                         folder = out / language / size
                         folder.mkdir(parents=True, exist_ok=True)
+                        if size == "phone" and not args.pages:  # the drawer behind the menu button
+                            page.goto(f"{url}/")
+                            page.click("[data-menu-toggle]")
+                            page.wait_for_timeout(400)  # the drawer slides in (0.2 s)
+                            page.screenshot(path=str(folder / f"{role}-menu-open.png"))
+                            written += 1
                         for key, path in pages_of(page, url, args.pages):
                             page.goto(url + path)
                             page.wait_for_load_state("networkidle")
