@@ -142,3 +142,48 @@ class TeamPageTests(TestCase):
         self.assertEqual(self.get(self.w.bela, query, url="/team/partners/").status_code, 404)
         self.assertEqual(self.get(self.w.anna, query, url="/team/partners/").status_code, 200)
         self.assertEqual(self.get(self.w.anna, "person=x", url="/team/partners/").status_code, 400)
+
+
+class TeamPageQueryTests(TestCase):
+    """The page takes the same queries for 5 and for 50 people (rows, links, totals, sparklines)."""
+
+    def queries_for(self, n: int) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from tests.factories import CompanyFactory, supervise
+        from tests.team.world import TEAM_FUNCTION, World
+
+        company = CompanyFactory(language="en")
+        boss = member(company, TEAM_FUNCTION, username=f"boss{n}")
+        world = World.__new__(World)  # only its record helpers, on this company
+        world.company = company
+        from tests.events.factories import EventTypeFactory
+
+        world.call = EventTypeFactory(code="call", kind="call")
+        for i in range(n):
+            user = member(company, username=f"q{n}-{i}")
+            supervise(company, boss, user)
+            world.comm(user, NOW)
+            world.event(user, NOW)
+        self.client.force_login(boss)
+        self.client.get(URL)  # warm the access cache
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(URL + "?period=last_week&sort=-communications")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.content.decode().count("<tr data-person="), n)
+        return len(queries)
+
+    def test_constant_queries_for_5_and_50_people(self):
+        with time_machine.travel(NOW, tick=False):
+            self.assertEqual(self.queries_for(5), self.queries_for(50))
+
+    def test_another_companys_person_is_not_found(self):
+        with time_machine.travel(NOW, tick=False):
+            w = World()
+        outsider = member(w.other_company, username="elsewhere")
+        self.client.force_login(w.boss)
+        query = f"person={outsider.pk}&figure=partners_new&start=2026-12-07&end=2026-12-13"
+        self.assertEqual(self.client.get("/team/partners/?" + query).status_code, 404)
+        response = self.client.get(URL + f"?scope=person&person={outsider.pk}")
+        self.assertNotIn(b"<tr data-person=", response.content)
