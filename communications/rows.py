@@ -25,16 +25,25 @@ def _shared_cells(item, cells: RowCells) -> str:
 OVERDUE_CLASS = ' class="overdue"'
 
 
+def _select_cell(item, label: str) -> str:
+    """The row's checkbox for the bulk actions (it belongs to the page's #bulk-form, see lists.js)."""
+    return (
+        f'<td class="select"><input type="checkbox" name="selected" value="{item.pk}" form="bulk-form" '
+        f'aria-label="{escape(label % {"number": item.number})}"></td>'
+    )
+
+
 def task_rows_html(tasks) -> SafeString:
     cells = RowCells()
     statuses = choice_labels(Task, "status")
     overdue_label = f' <strong class="overdue-label">{escape(gettext("Overdue"))}</strong>'
     now = timezone.now()
+    select = gettext("Select %(number)s")
     rows = []
     for task in tasks:
         overdue = task.status != TaskStatus.DONE and task.deadline is not None and task.deadline < now
         rows.append(
-            f"<tr{OVERDUE_CLASS if overdue else ''}>"
+            f"<tr{OVERDUE_CLASS if overdue else ''}>{_select_cell(task, select)}"
             f"<td>{cells.link('communications:task', task.pk, task.number)}</td>"
             f'<td class="deadline">{cells.datetime(task.deadline)}{overdue_label if overdue else ""}</td>'
             f'<td><span class="badge task-status-{escape(task.status)}">{escape(statuses.get(task.status, task.status))}</span></td>'
@@ -50,11 +59,12 @@ def communication_rows_html(communications) -> SafeString:
     directions = choice_labels(Communication, "direction")
     channels = choice_labels(Communication, "channel")
     arrows = {"in": "←", "out": "→"}
+    select = gettext("Select %(number)s")
     rows = []
     for item in communications:
         direction = escape(item.direction)
         rows.append(
-            f'<tr class="direction-{direction}">'
+            f'<tr class="direction-{direction}">{_select_cell(item, select)}'
             f"<td>{cells.link('communications:communication', item.pk, item.number)}</td>"
             f'<td class="date">{cells.datetime(item.created_at)}</td>'
             f'<td class="direction-label"><span aria-hidden="true">{arrows.get(item.direction, DASH)}</span> '

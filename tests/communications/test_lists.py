@@ -499,7 +499,11 @@ class TaskListTests(TestCase):
 
     def test_overdue_stands_out_and_done_does_not(self):
         body = self.get().content.decode()
-        found = re.findall(r'<tr( class="overdue")?>\s*<td><a href="[^"]+">(T-[\d-]+)</a>', body)
+        # (the row's bulk-action checkbox comes first)
+        found = re.findall(
+            r'<tr( class="overdue")?>(?:<td class="select">.*?</td>)?\s*<td><a href="[^"]+">(T-[\d-]+)</a>',
+            body,
+        )
         rows = {number: css for css, number in found}
         self.assertEqual(rows, {"T-2026-000001": ' class="overdue"', "T-2026-000002": "",
                                 "T-2026-000003": "", "T-2026-000004": ""})  # fmt: skip
