@@ -1,6 +1,6 @@
 from django.urls import path
 
-from communications import views, views_board, views_counterparty, views_lists, views_mentions
+from communications import views, views_board, views_bulk, views_counterparty, views_lists, views_mentions
 from companies.saved_views import opens_default_view
 
 app_name = "communications"
@@ -18,12 +18,14 @@ urlpatterns = [
         name="communication_list",
     ),
     path("communications/export.csv", views_lists.communication_export, name="communication_export"),
+    path("communications/bulk/", views_bulk.communication_bulk, name="communication_bulk"),
     path("communications/new/", views.communication_create, name="communication_create"),
     path("communications/<id:pk>/", views.communication_detail, name="communication"),
     path("communications/<id:pk>/edit/", views.communication_edit, name="communication_edit"),
     path("communications/<id:pk>/copy-to-task/", views.copy_to_task, name="copy_to_task"),
     path("tasks/", opens_default_view("tasks")(views_lists.task_list), name="task_list"),
     path("tasks/export.csv", views_lists.task_export, name="task_export"),
+    path("tasks/bulk/", views_bulk.task_bulk, name="task_bulk"),
     path("tasks/board/", opens_default_view("task_board")(views_board.task_board), name="task_board"),
     path("tasks/<id:pk>/status/", views_board.task_move, name="task_move"),
     path("tasks/new/", views.task_create, name="task_create"),
