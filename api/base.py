@@ -133,9 +133,12 @@ class ResourceViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, *args, **kwargs):
         return self.answer(self.get_object())
 
+    def etag(self, obj) -> str:
+        """Of the whole record as shown (not of a `?fields=` selection), so any request may compare it."""
+        return etag_of(self.get_serializer_class()(obj, context={}).data)
+
     def answer(self, obj, status: int = 200) -> Response:
-        data = self.get_serializer(obj).data
-        return Response(data, status=status, headers={"ETag": etag_of(data)})
+        return Response(self.get_serializer(obj).data, status=status, headers={"ETag": self.etag(obj)})
 
     def get_serializer(self, *args, **kwargs):
         kwargs.setdefault("context", self.get_serializer_context())
@@ -157,7 +160,7 @@ class ResourceViewSet(viewsets.GenericViewSet):
         expected = self.request.headers.get("If-Match")
         if not expected:
             raise PreconditionRequired()
-        current = etag_of(self.get_serializer(obj).data)
+        current = self.etag(obj)
         if expected.strip() != "*" and current not in [tag.strip() for tag in expected.split(",")]:
             raise PreconditionFailed()
 

@@ -290,6 +290,9 @@ class EventSerializer(SparseFieldsMixin, serializers.ModelSerializer):
 
 class EventInputSerializer(serializers.Serializer):
     type = serializers.IntegerField(required=False, help_text="Event type id.")
+    follows = serializers.IntegerField(
+        required=False, help_text="Create only: the event this one follows (only its follow-up types)."
+    )
     subject = serializers.CharField(required=False)
     partner = serializers.IntegerField(required=False, allow_null=True)
     contacts = serializers.ListField(child=serializers.IntegerField(), required=False)

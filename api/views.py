@@ -3,6 +3,7 @@
 from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -44,6 +45,11 @@ IF_MATCH = OpenApiParameter(
     required=True,
     description="The ETag of the record as last read (optimistic concurrency)",
 )
+
+
+def _an_id(value) -> bool:
+    """A JSON number that can be a database id (anything else would not reach the query)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
 
 
 def _fields(serializer_class) -> set[str]:
@@ -161,7 +167,7 @@ class ContactViewSet(ResourceViewSet):
     def create(self, request):
         data = dict(self.body(_fields(s.ContactInputSerializer) - {"is_active"}))
         partner_id = data.pop("partner", None)
-        if not isinstance(partner_id, int):
+        if not _an_id(partner_id):
             return invalid({"partner": [{"message": "Give the partner's id.", "code": "required"}]})
         partner = get_visible_or_404(self.viewer, Partner, partner_id)
         form = bind(ContactForm, data, partner=partner)
@@ -387,7 +393,16 @@ class EventViewSet(ResourceViewSet):
     def create(self, request):
         data = {"owner": request.user.pk, **self.body(_fields(s.EventInputSerializer))}  # the page's default
         membership = request._request.membership
-        form = bind(EventForm, data, viewer=self.viewer, types=event_services.usable_event_types(membership))
+        follows = data.pop("follows", None)
+        if follows is not None:
+            # A follow-up: only the types that may follow it (the event page's "next event" links).
+            if not _an_id(follows):
+                return invalid({"follows": [{"message": _("Give the event's id."), "code": "invalid"}]})
+            follows = get_visible_or_404(self.viewer, Event, follows)
+            types = event_services.follow_up_types(follows, membership)
+        else:
+            types = event_services.usable_event_types(membership)
+        form = bind(EventForm, data, viewer=self.viewer, types=types)
         if not form.is_valid():
             return invalid_form(form)
         try:
@@ -395,6 +410,7 @@ class EventViewSet(ResourceViewSet):
                 company=self.viewer.company,
                 membership=membership,
                 created_by=request.user,
+                follows=follows,
                 contacts=form.cleaned_data["contacts"],
                 participants=form.cleaned_data["participants"],
                 **form.event_fields(),
@@ -404,7 +420,7 @@ class EventViewSet(ResourceViewSet):
         return self.answer(self.get_queryset().get(pk=event.pk), status=201)
 
     def partial_update(self, request, pk=None):
-        data = self.body(_fields(s.EventInputSerializer))
+        data = self.body(_fields(s.EventInputSerializer) - {"follows"})
         usable = event_services.usable_event_types(request._request.membership).values("pk")
 
         def write(event):

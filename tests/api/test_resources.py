@@ -284,3 +284,29 @@ class TagTests(TestCase):
         done = api.patch(url, {"account": {"tags": [vip.pk]}}, **{"If-Match": etag})
         self.assertEqual(done.status_code, 200, done.content)
         self.assertEqual(done.json()["account"]["tags"], [{"id": vip.pk, "name": "VIP"}])
+
+
+class FollowUpTests(TestCase):
+    def test_a_follow_up_takes_only_the_types_that_may_follow(self):
+        from tests.events.factories import EventFactory, EventTypeFactory
+
+        company = CompanyFactory()
+        user = member(company, *ALL)
+        call = EventTypeFactory(code="call", kind="call")
+        visit = EventTypeFactory(code="visit", kind="call")
+        offer = EventTypeFactory(code="offer", kind="call")
+        call.follow_up_types.add(visit)
+        first = EventFactory(company=company, owner=user, type=call)
+        api = ApiClient(token_for(user, company)[1])
+        body = {"follows": first.pk, "subject": "Next", "starts_at": "2026-01-05T10:00"}
+        refused = api.post("/api/v1/events/", {**body, "type": offer.pk})
+        self.assertEqual(refused.status_code, 400)
+        self.assertIn("type", refused.json()["fields"])
+        created = api.post("/api/v1/events/", {**body, "type": visit.pk})
+        self.assertEqual(created.status_code, 201, created.content)
+        self.assertEqual(created.json()["follows"], first.pk)
+        for bad in (10**40, -1, True, "1"):
+            self.assertEqual(api.post("/api/v1/events/", {**body, "follows": bad}).status_code, 400, bad)
+            self.assertEqual(
+                api.post("/api/v1/contacts/", {"partner": bad, "last_name": "X"}).status_code, 400
+            )
