@@ -48,7 +48,7 @@ from communications.models import Channel, Communication, Direction, Task, TaskS
 from companies.models import Department, Membership, SupervisorEdge, User
 from companies.visibility import Viewer
 from companies.workdays import WorkCalendar, company_day, company_midnight
-from events.discipline import accounts_without_next_event, take_away_on
+from events.discipline import WATCHED_STATUSES, accounts_without_next_event, take_away_on
 from events.models import Event, EventKind, Outcome, PartnerWatch
 from partners.models import OwnerChange, OwnerChangeReason, PartnerAccount
 
@@ -341,9 +341,17 @@ def team_figures(
         add(r["owner_id"], "partners_new", r["cur"], r["prev"])
 
     # 8. Partners without a next event now, and the fewest days left before a take-away.
+    #    The rule of events.discipline.accounts_without_next_event (watched statuses, no event of the
+    #    company for the partner from now on), written as NOT IN the future events' partners: one
+    #    hashed list instead of a probe per account (the team page's list reads the rule itself, and
+    #    the link test compares the two).
+    future = (
+        Event.objects.visible_to(job).filter(starts_at__gte=now, partner__isnull=False).values("partner_id")
+    )
     without = (
-        accounts_without_next_event(company=company, now=now)
-        .filter(owner_id__in=ids)
+        PartnerAccount.objects.visible_to(job)
+        .filter(status__in=WATCHED_STATUSES, owner_id__in=ids)
+        .exclude(partner_id__in=future)
         .values("owner_id")
         .annotate(n=Count("*"))
         .order_by()
