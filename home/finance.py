@@ -14,7 +14,8 @@ block in one grouped query whatever the number of invoices:
    ``sent_from``/``sent_to``/``status`` filters give the same rows);
 4. promises to pay: events of the promise type whose promised day is from a week ago to a week ahead;
 5. partners with overdue invoices and no active financial contact (the rule of
-   ``contacts.services.financial_contacts``: an active contact with the "financial" role).
+   ``contacts.services.financial_contacts``: an active contact with the "financial" role): the largest
+   overdue amounts (per partner and currency), one line per partner, then their names (two queries).
 """
 
 from __future__ import annotations
@@ -173,8 +174,18 @@ def finance_dashboard(viewer: Viewer, now=None) -> FinanceDashboard:
         .filter(pk__in=[row["partner_id"] for row in rows])
         .values_list("pk", "name")
     )
-    for row in rows:
-        row["partner__name"] = names.get(row["partner_id"], "—")
     board.no_contact_more = len(rows) > NO_CONTACT_SHOWN
-    board.no_contact = rows[:NO_CONTACT_SHOWN]
+    # One line per partner (largest amount first), with its overdue total in each currency.
+    partners: dict[int, dict] = {}
+    for row in rows[:NO_CONTACT_SHOWN]:
+        line = partners.setdefault(
+            row["partner_id"],
+            {
+                "partner_id": row["partner_id"],
+                "partner__name": names.get(row["partner_id"], "—"),
+                "totals": [],
+            },
+        )
+        line["totals"].append((row["currency"], row["total"]))
+    board.no_contact = list(partners.values())
     return board
