@@ -125,9 +125,9 @@ def main() -> None:
                         log_in(page, url, role)
                         folder = out / language / size
                         folder.mkdir(parents=True, exist_ok=True)
-                        if size == "phone" and not args.pages:  # the drawer behind the menu button
+                        if not args.pages:  # the drawer behind the menu button (phone), the user menu
                             page.goto(f"{url}/")
-                            page.click("[data-menu-toggle]")
+                            page.click("[data-menu-toggle]" if size == "phone" else "#user-menu")
                             page.wait_for_timeout(400)  # the drawer slides in (0.2 s)
                             page.screenshot(path=str(folder / f"{role}-menu-open.png"))
                             written += 1
