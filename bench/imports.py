@@ -127,6 +127,8 @@ def run_file(data: bytes, name: str, kind: str, company, user, matching: str = "
     figures["rows"] = run.total_rows
     figures["created/updated/skipped/failed"] = (run.created_count, run.updated_count, run.skipped_count, run.failed_count)
     figures["first_failures"] = run.failures[:3]
+    if run.error:
+        figures["error"] = run.error
     connection.close()
     return figures
 
@@ -142,6 +144,8 @@ def main() -> None:
     recreate_database(args.database_url)
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DEBUG", "false")
+    # Its own cache keys: the access cache is keyed by membership id, which another database reuses.
+    os.environ.setdefault("CACHE_KEY_PREFIX", "bench-imports")
     setup_django()
     from crm_project.celery import app
 
