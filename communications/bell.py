@@ -8,7 +8,9 @@ bell's number is the page's "unread" number:
   the newest time and id), newest first; a notification without a link is an item of its own;
 - `entries(rows)`: those rows with their newest notification loaded (one query), for display;
 - `unread_count(user)`: how many items have something unread (the bell's number);
-- `mark_item_read(notification)`: opening an item marks every notification about it read.
+- `mark_item_read(notification)`: opening an item from the bell marks every notification about it read;
+- `mark_page_read(user, current_url)`: so does opening the item's page any other way (the `/live/` poll,
+  which every page sends on load with htmx's `HX-Current-URL`, names the page: no query on page views).
 
 Indexes: `notification_unread` (recipient, read_at) serves the bell; the page reads the recipient's rows.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
@@ -111,3 +114,13 @@ def mark_item_read(notification: Notification) -> int:
     return Notification.objects.filter(
         same_item, recipient_id=notification.recipient_id, read_at__isnull=True
     ).update(read_at=timezone.now())
+
+
+def mark_page_read(user: User, current_url: str) -> int:
+    """Mark the user's unread notifications whose link is the page they have open read."""
+    path = urlsplit(current_url or "").path
+    if not path or len(path) > 500:
+        return 0
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True, url=path).update(
+        read_at=timezone.now()
+    )

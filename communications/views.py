@@ -334,6 +334,7 @@ def live(request: HttpRequest) -> HttpResponse:
     """
     if not request.user.is_authenticated:
         return HttpResponse(status=204)
+    bell.mark_page_read(request.user, request.headers.get("HX-Current-URL", ""))
     latest, count = bell.bell(request.user)
     popups = list(reminders.due_popups(request.user))
     ReminderDelivery.objects.filter(pk__in=[p.pk for p in popups], status=ReminderStatus.PENDING).update(

@@ -1,5 +1,5 @@
 """The bell in Chromium: one entry per task with its count and a relative time; opening it leads to the
-task and the bell's number drops by that one item."""
+task and the bell's number drops by that one item; opening a task's page directly reads its item too."""
 
 from playwright.sync_api import Page, expect
 
@@ -16,7 +16,7 @@ def test_opening_a_grouped_item_reads_it_and_the_count_follows(live_server, page
     boss = member(company, *FUNCTIONS, first_name="Márk", last_name="Szabó")
     task = factories.task(company, boss, assignee=reader, subject="Send the signed offer")
     services.task_update(task=task, actor=boss, description=f"@[{reader}](user:{reader.pk}) please hurry")
-    factories.task(company, boss, assignee=reader, subject="Call the Duna buyer")
+    other = factories.task(company, boss, assignee=reader, subject="Call the Duna buyer")
 
     page.set_viewport_size({"width": 1366, "height": 768})
     page.goto(f"{live_server.url}/accounts/login/?next=/notifications/")
@@ -38,3 +38,6 @@ def test_opening_a_grouped_item_reads_it_and_the_count_follows(live_server, page
     expect(page.locator(".notifications-unread")).to_have_attribute("data-count", "1")
     expect(page.locator(".notifications li.unread")).to_have_count(1)
     expect(page.locator(".notifications li.unread")).to_contain_text("Call the Duna buyer")
+    # Opening the other task's page directly (not from the bell) reads its notification too.
+    page.goto(f"{live_server.url}/tasks/{other.pk}/")
+    expect(page.locator("#bell .bell-count")).to_have_attribute("data-count", "0")

@@ -96,6 +96,22 @@ class BellTests(TestCase):
         self.assertEqual(bell_items(live), ["Anna mentioned you in IN-7"])
         self.assertEqual(bell_count(live), 1)
 
+    def test_opening_the_item_s_page_any_way_marks_its_notifications_read(self):
+        self.notify("Anna mentioned you in T-1", "/tasks/1/", T0)
+        self.notify("Béla assigned T-1 to you", "/tasks/1/", T0 + timedelta(minutes=1))
+        self.notify("Anna mentioned you in IN-7", "/communications/7/", T0 + timedelta(minutes=2))
+        self.notify("Someone else's", "/tasks/1/", T0, recipient=self.other)
+        # Every page polls /live/ on load; htmx names the page in HX-Current-URL.
+        elsewhere = self.client.get("/live/", headers={"HX-Current-URL": "http://testserver/partners/?q=1"})
+        self.assertEqual(bell_count(elsewhere), 2)
+        on_page = self.client.get(
+            "/live/", headers={"HX-Current-URL": "http://testserver/tasks/1/?tab=history"}
+        )
+        self.assertEqual(bell_items(on_page), ["Anna mentioned you in IN-7"])
+        self.assertEqual(bell_count(on_page), 1)
+        self.assertEqual(Notification.objects.filter(read_at__isnull=True).count(), 2)  # IN-7 and the other's
+        self.assertEqual(self.client.get("/live/", headers={"HX-Current-URL": "::garbage"}).status_code, 200)
+
     def test_the_bell_and_the_page_agree(self):
         for n in range(12):  # more items than the bell lists
             self.notify(f"Mention {n}", f"/tasks/{n}/", T0 + timedelta(minutes=n))
