@@ -95,13 +95,12 @@ class SalesDashboard:
 
 def _my_event_ids_sql(viewer: Viewer, since: datetime, limit: int) -> tuple[str, list]:
     """SQL of the ids of the viewer's events (own or taking part) from `since`, soonest first."""
-    user, company = viewer.user.pk, viewer.company.pk
-    own = Event.objects.filter(company_id=company, owner_id=user, starts_at__gte=since)
+    user = viewer.user.pk
+    visible = Event.objects.visible_to(viewer)  # the rule holds for both parts (they are the viewer's own)
+    own = visible.filter(owner_id=user, starts_at__gte=since)
     through = Event.participants.through
-    taking_part = Event.objects.filter(
-        company_id=company,
-        starts_at__gte=since,
-        pk__in=through.objects.filter(user_id=user).values("event_id"),
+    taking_part = visible.filter(
+        starts_at__gte=since, pk__in=through.objects.filter(user_id=user).values("event_id")
     ).exclude(owner_id=user)
     parts = []
     params: list = []
