@@ -25,7 +25,7 @@ class CommunicationAndTaskXlsxTests(TestCase):
         functions = ("communications.view_communication", "communications.view_task")
         cls.user = member(cls.company, *functions)
         cls.sibling = member(cls.company, *functions)
-        factories.communication(cls.company, cls.user, subject="=HYPERLINK(\"http://x\")", direction="out")
+        factories.communication(cls.company, cls.user, subject='=HYPERLINK("http://x")', direction="out")
         factories.communication(cls.company, cls.user, subject="Incoming call", direction="in")
         factories.communication(cls.company, cls.sibling, subject="Sibling's secret")
         factories.task(cls.company, cls.user, subject="Call back Alfa")
@@ -44,9 +44,16 @@ class CommunicationAndTaskXlsxTests(TestCase):
         csv_header = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()[0].split(",")
         self.assertEqual(rows[0], csv_header)  # the same columns as the CSV
         subjects = [cell for row in rows[1:] for cell in row]
-        self.assertIn("'=HYPERLINK(\"http://x\")", subjects)  # text, never a formula
+        self.assertIn('\'=HYPERLINK("http://x")', subjects)  # text, never a formula
         self.assertNotIn("Incoming call", subjects)
         self.assertNotIn("Sibling's secret", subjects)
+
+    def test_the_lists_offer_the_excel_export(self):
+        self.assertContains(
+            self.client.get("/communications/?direction=out"),
+            "/communications/export.csv?direction=out&amp;format=xlsx",
+        )
+        self.assertContains(self.client.get("/tasks/"), "/tasks/export.csv?format=xlsx")
 
     def test_tasks_as_xlsx(self):
         response = self.client.get("/tasks/export.csv?format=xlsx")
