@@ -165,3 +165,34 @@ class TokenAuthenticationTests(TestCase):
         response = client.post(PARTNERS, "{}", content_type="application/json")
         self.assertEqual(response.status_code, 403)
         self.assertIn("CSRF", response.json()["detail"])
+
+
+class ReadOnlyEverywhereTests(TestCase):
+    def test_a_read_only_token_is_refused_on_every_write_route(self):
+        from django.urls import reverse
+
+        from companies.permissions import crm_functions
+        from tests.factories import group_with
+
+        company = CompanyFactory()
+        everything = group_with(*[f"{p.content_type.app_label}.{p.codename}" for p in crm_functions()])
+        user = member(company, groups=[everything])
+        client = ApiClient(token_for(user, company, can_write=False)[1])
+        writes = (
+            [
+                ("post", reverse(f"api:{name}-list"))
+                for name in ("partner", "contact", "thread", "communication", "task", "event")
+            ]
+            + [
+                ("patch", reverse(f"api:{name}-detail", kwargs={"pk": 1}))
+                for name in ("partner", "contact", "thread", "communication", "task", "event")
+            ]
+            + [
+                ("post", reverse("api:event-close", kwargs={"pk": 1})),
+                ("post", reverse("api:notification-read-all")),
+            ]
+        )
+        for method, url in writes:
+            response = client.post(url, {}) if method == "post" else client.patch(url, {})
+            self.assertEqual(response.status_code, 403, f"{method} {url}")
+            self.assertIn("read-only", response.json()["detail"])
