@@ -6,6 +6,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -168,3 +169,24 @@ class FinanceDashboardTests(TestCase):
             PartnerAccountFactory(company=self.company, partner=partner)
             invoice(self.company, partner, f"N-{i}", date(2026, 11, 1), 100 + i, "EUR" if i % 2 else "HUF")
         self.assertEqual(queries(), before)
+
+
+@time_machine.travel(NOW, tick=False)
+class FinanceDashboardLanguageTests(TestCase):
+    def test_amounts_and_chart_values_are_grouped_in_the_language(self):
+        for language, expected in (("hu", "6\xa0000\xa0Ft"), ("bg", "6\xa0000\xa0Ft")):
+            with self.subTest(language=language):
+                company = CompanyFactory(language=language)
+                finance = member(company, *FINANCE)
+                partner = PartnerFactory()
+                PartnerAccountFactory(company=company, partner=partner)
+                invoice(company, partner, f"{language}-1", date(2026, 11, 1), 6000)
+                self.client.force_login(finance)
+                self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+                html = self.client.get("/?tab=finance").content.decode()
+                self.assertIn(f'<html lang="{language}"', html)
+                self.assertIn(f'<td class="num">{expected}</td>', html)  # the chart's data table
+                self.assertIn(f">{expected}</text>", html)  # the value on the bar
+                self.assertNotRegex(
+                    html, r'<(rect|circle)[^>]* (x|y|cx|cy|height)="-?\d+,\d'
+                )  # coordinates stay dots
