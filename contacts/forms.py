@@ -16,6 +16,11 @@ FIELDS = [
     "notes",
 ]
 
+# What the ERP import overwrites on a contact with an ERP id (erp_sync/writers.py CONTACT_FIELDS):
+# read-only here, so the CRM's own fields (other e-mail, mobile, notes, types) stay editable.
+ERP_FIELDS = ["first_name", "last_name", "position", "email", "phone", "preferred_language", "is_active"]
+ERP_READ_ONLY_HELP = _("Managed by the ERP: change it there.")
+
 
 class ContactForm(forms.ModelForm):
     types = forms.ModelMultipleChoiceField(
@@ -37,6 +42,11 @@ class ContactForm(forms.ModelForm):
             self.initial["types"] = list(self.instance.roles.values_list("type_id", flat=True))
         else:
             del self.fields["is_active"]
+        if self.instance.erp_id:
+            for name in ERP_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True  # the saved value is kept, whatever is posted
+                    self.fields[name].help_text = ERP_READ_ONLY_HELP
 
     def clean_types(self):
         types = list(self.cleaned_data["types"])

@@ -232,9 +232,6 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_visible_or_404(request, Contact, pk, select_related=("partner",))
     if contact.anonymised_at:
         raise Http404(_("This contact was anonymised."))
-    if contact.erp_id:
-        messages.info(request, _("Managed by the ERP: change it there."))
-        return redirect("contacts:detail", pk=contact.pk)
     form = ContactForm(request.POST or None, instance=contact, partner=contact.partner)
     if request.method == "POST" and form.is_valid():
         try:
@@ -257,15 +254,13 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @function_required("contacts.view_contact")
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_visible_or_404(request, Contact, pk, select_related=("partner",))
-    erp_managed = bool(contact.erp_id)  # the ERP import overwrites its fields: no Edit, the page says why
+    erp_managed = bool(contact.erp_id)  # the ERP import overwrites some fields: the page says which
     context = {
         "contact": contact,
         "roles": list(contact.roles.select_related("type")),
         "notices": contact.gdpr_notices.filter(company=request.company),
         "erp_managed": erp_managed,
-        "can_edit": has_function(request, "contacts.change_contact")
-        and not contact.anonymised_at
-        and not erp_managed,
+        "can_edit": has_function(request, "contacts.change_contact") and not contact.anonymised_at,
         "can_export": has_function(request, "contacts.export_contact_data"),
         "can_anonymise": has_function(request, "contacts.anonymise_contact") and not contact.anonymised_at,
     }

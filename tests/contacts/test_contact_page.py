@@ -1,4 +1,4 @@
-"""The contact page shares the record layout (issue 18); an ERP contact has no Edit button and says why."""
+"""The contact page shares the record layout (issue 18); an ERP contact says what the ERP keeps."""
 
 from django.test import TestCase
 
@@ -38,14 +38,29 @@ class ContactRecordPageTests(TestCase):
         self.assertIn('data-action="edit"', card)
         self.assertNotIn("Managed by the ERP", card)
 
-    def test_an_erp_contact_has_no_edit_button_and_says_why(self):
+    def test_an_erp_contact_says_what_the_erp_keeps_and_edits_only_the_crms_fields(self):
         card = header(self.page(self.erp_contact))
-        self.assertNotIn('data-action="edit"', card)
         self.assertIn("Managed by the ERP: change it there.", card)
-        response = self.client.get(f"/contacts/{self.erp_contact.pk}/edit/")
+        self.assertRegex(card, r'data-action="edit">Edit notes and types<')
+        form = self.client.get(f"/contacts/{self.erp_contact.pk}/edit/")
+        self.assertTrue(form.context["form"].fields["last_name"].disabled)
+        self.assertFalse(form.context["form"].fields["notes"].disabled)
+        response = self.client.post(
+            f"/contacts/{self.erp_contact.pk}/edit/",
+            {
+                "last_name": "Typed over",
+                "email": "typed@example.com",
+                "notes": "Prefers calls",
+                "is_active": "",
+            },
+        )
         self.assertRedirects(response, f"/contacts/{self.erp_contact.pk}/")
         self.erp_contact.refresh_from_db()
-        self.assertEqual(self.erp_contact.last_name, "Szabó")
+        self.assertEqual(
+            (self.erp_contact.last_name, self.erp_contact.is_active, self.erp_contact.notes),
+            ("Szabó", True, "Prefers calls"),
+        )
+        self.assertNotEqual(self.erp_contact.email, "typed@example.com")
 
     def test_a_siblings_contact_is_a_404(self):
         self.client.force_login(self.sibling)
