@@ -198,7 +198,7 @@ def team_figures(
     `start`..`end` against the previous period of the same length.
 
     People the viewer may not see are dropped (never a figure outside the viewer's subtree). About a
-    dozen queries whatever the number of people.
+    twenty queries whatever the number of people.
     """
     company = viewer.company
     if people is None:
