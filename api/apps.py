@@ -9,4 +9,14 @@ class ApiConfig(AppConfig):
     verbose_name = _("REST API")
 
     def ready(self) -> None:
+        from django.apps import apps
+
         from api import schema  # noqa: F401 (registers the token scheme with drf-spectacular)
+
+        if apps.is_installed("auditlog"):
+            # Making and revoking a token is in the audit trail (never its hash, nor every use).
+            from auditlog.registry import auditlog
+
+            from api.models import ApiToken
+
+            auditlog.register(ApiToken, exclude_fields=["token_hash", "last_used_at"])

@@ -72,6 +72,10 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    def get_additional_data(self) -> dict:
+        """The audit entry's company (as core.audit records it for the audited business models)."""
+        return {"company_id": self.company_id}
+
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -27,12 +27,14 @@ def api_token_create(
     return token, raw
 
 
+@transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: User) -> bool:
-    """Revoke once (compare-and-swap: a second click changes nothing); True when this call revoked it."""
-    now = timezone.now()
-    done = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-        revoked_at=now, revoked_by=actor
-    )
-    if done:
-        token.revoked_at, token.revoked_by = now, actor
-    return bool(done)
+    """Revoke once (the row locked: a second click changes nothing); True when this call revoked it.
+    Saved, not updated, so the audit trail records who revoked it."""
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is not None:
+        return False
+    locked.revoked_at, locked.revoked_by = timezone.now(), actor
+    locked.save(update_fields=["revoked_at", "revoked_by"])
+    token.revoked_at, token.revoked_by = locked.revoked_at, actor
+    return True

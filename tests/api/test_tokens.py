@@ -77,6 +77,15 @@ class TokenPageTests(TestCase):
         self.client.post(reverse("api:token_revoke", args=[token.pk]))
         token.refresh_from_db()
         self.assertEqual(token.revoked_by, admin)
+        # In the audit trail with the admin as actor, in the company; the hash is never logged.
+        from auditlog.models import LogEntry
+
+        entries = LogEntry.objects.get_for_object(token)
+        revoked = entries.filter(changes_text__contains="revoked_at").first() or entries.first()
+        self.assertEqual(revoked.actor, admin)
+        self.assertEqual(revoked.additional_data["company_id"], self.company.pk)
+        self.assertFalse(any(token.token_hash in str(entry.changes) for entry in entries))
+        self.assertEqual(entries.count(), 2)  # created, revoked
 
     def test_another_companys_admin_cannot_revoke(self):
         token, _raw = token_for(self.user, self.company)
