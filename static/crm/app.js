@@ -35,12 +35,13 @@
     });
   }
 
-  // A table wider than the screen scrolls inside its .table-wrap; keyboard users must reach that
-  // scroll too, so a wrapper that actually scrolls becomes focusable (arrow keys then scroll it).
+  // A table wider than the screen (or a long list whose header sticks) scrolls inside its .table-wrap;
+  // keyboard users must reach that scroll too, so a wrapper that actually scrolls becomes focusable
+  // (arrow keys then scroll it) and a named region.
   function focusableScrollers(root) {
     var scope = root && root.querySelectorAll ? root : document;
     scope.querySelectorAll(".table-wrap").forEach(function (wrap) {
-      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1 || wrap.scrollHeight > wrap.clientHeight + 1) {
         if (!wrap.hasAttribute("tabindex")) { wrap.setAttribute("tabindex", "0"); wrap.setAttribute("data-scroll-focus", ""); }
         if (!wrap.hasAttribute("role")) { wrap.setAttribute("role", "region"); }
         if (!wrap.hasAttribute("aria-label")) {
