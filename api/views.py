@@ -188,6 +188,8 @@ class ContactViewSet(ResourceViewSet):
         data = self.body(_fields(s.ContactInputSerializer) - {"partner"})
 
         def write(contact):
+            if contact.anonymised_at:  # as the edit page: an anonymised contact is not edited
+                raise Http404(_("This contact was anonymised."))
             form = bind(ContactForm, data, instance=contact, partner=contact.partner)
             if not form.is_valid():
                 return invalid_form(form)
