@@ -108,7 +108,7 @@ class PartnerViewSet(ResourceViewSet):
             return invalid(
                 {
                     "account": [
-                        {"message": "Give an object with owner, status, tags, notes.", "code": "invalid"}
+                        {"message": _("Give an object with owner, status, tags, notes."), "code": "invalid"}
                     ]
                 }
             )
@@ -168,7 +168,7 @@ class ContactViewSet(ResourceViewSet):
         data = dict(self.body(_fields(s.ContactInputSerializer) - {"is_active"}))
         partner_id = data.pop("partner", None)
         if not _an_id(partner_id):
-            return invalid({"partner": [{"message": "Give the partner's id.", "code": "required"}]})
+            return invalid({"partner": [{"message": _("Give the partner's id."), "code": "required"}]})
         partner = get_visible_or_404(self.viewer, Partner, partner_id)
         form = bind(ContactForm, data, partner=partner)
         if not form.is_valid():
