@@ -27,18 +27,19 @@ from django.utils.translation import gettext_lazy
 from companies.models import Company, User
 from companies.visibility import Viewer
 from contacts.models import Contact, ContactRole, ContactType, GdprNotice
-from contacts.services import SEND_NOTICE_TASK, ContactRuleError, contact_create, contact_update, email_hash
+from contacts.services import ContactRuleError, contact_create, contact_update, email_hash
 from erp_sync.bulk import insert_rows
 from imports.countries import COUNTRY_CODES
 from imports.models import ImportKind, Matching
 from imports.reading import Formula
-from ops.outbox import queue_after_commit
+from ops.jobs import enqueue_by_name
 from partners.models import AccountStatus, AddressKind, Partner, PartnerAccount, PartnerAddress
 from partners.services import partner_adopt, partner_create, partner_update
 from partners.validators import normalize_tax_number, validate_tax_number
 
 CREATED, UPDATED, SKIPPED, FAILED = "created", "updated", "skipped", "failed"
 AUDIT_JOB = "imports.tasks.run_import"
+NOTICES_FAN_OUT_TASK = "erp_sync.tasks.send_gdpr_notices"
 # A contact's preferred language as people write it in a sheet: code or name (en, hu, bg).
 LANGUAGES = {
     "": "", "en": "en", "english": "en", "angol": "en", "английски": "en",
@@ -661,8 +662,10 @@ class ContactRows(_Rows):
             [(pk, f"{row.get('last_name', '')} {row.get('first_name', '')}".strip(), {n: v for n, v in row.items() if n in self.CONTACT_FIELDS}) for pk, row in zip(contact_ids, rows, strict=True)],
             None,
         )  # fmt: skip
-        for notice_id in notice_ids:
-            queue_after_commit(SEND_NOTICE_TASK, notice_id)
+        if notice_ids:
+            # One fan-out task per chunk queues a send per notice (as the ERP import does), on the bulk
+            # queue; a lost one loses nothing: the notices are recorded and the outbox sweep sends them.
+            transaction.on_commit(lambda: enqueue_by_name(NOTICES_FAN_OUT_TASK, notice_ids))
 
     def apply(self, cleaned: dict, existing: Contact | None, matching: str) -> str:
         fields = {name: cleaned[name] for name in self.CONTACT_FIELDS if cleaned.get(name)}

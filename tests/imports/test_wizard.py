@@ -365,6 +365,9 @@ class ContactImportTests(WizardMixin, TestCase):
             set(GdprNotice.objects.filter(company=self.company).values_list("recipient", flat=True)),
             {"anna@alfa.hu", "bela@beta.hu"},
         )
+        from django.core import mail
+
+        self.assertEqual(sorted(message.to[0] for message in mail.outbox), ["anna@alfa.hu", "bela@beta.hu"])
         again = self.run_file(xlsx_bytes(self.rows()), "contacts.xlsx", kind="contacts")
         self.assertEqual((again.created_count, again.failed_count), (0, 4))
         self.assertEqual(Contact.objects.count(), 2)
