@@ -117,7 +117,16 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section(
         _("Finance"),
-        (Entry("receivables", "receivables:desk", _("Receivables"), "coins", ("receivables:",)),),
+        (
+            Entry(
+                "receivables",
+                "receivables:desk",
+                _("Receivables"),
+                "coins",
+                ("receivables:desk", "receivables:partner", "receivables:preview", "receivables:run"),
+            ),
+            Entry("letters", "receivables:letters", _("Dunning letters"), "mail", ("receivables:letter",)),
+        ),
     ),
     Section(
         _("Company"),
