@@ -22,6 +22,7 @@ SCOPE_CHOICES = [
     ("department", _("One department")),
     ("person", _("One person")),
 ]
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -47,6 +48,11 @@ class TeamForm(forms.Form):
         data = super().clean()
         data["period"] = data.get("period") or "this_week"
         data["scope"] = data.get("scope") or "below"
+        for name in ("start", "end"):  # keeps the period and the one before it inside the calendar
+            day = data.get(name)
+            if day and not EARLIEST <= day <= LATEST:
+                self.add_error(name, _("Enter a day between 1900 and 2999."))
+                data[name] = None
         if data["period"] == "custom":
             start, end = data.get("start"), data.get("end")
             if not start and "start" not in self.errors:

@@ -13,7 +13,7 @@ from companies.visibility import Viewer
 from companies.workdays import WorkCalendar, company_day
 from core.export import table_response
 from team.columns import COLUMNS, GROUPS, SORTS, cells, cells_html
-from team.forms import DigestPreferenceForm, TeamForm
+from team.forms import EARLIEST, LATEST, DigestPreferenceForm, TeamForm
 from team.links import figure_links
 from team.models import DigestPreference
 from team.services import digest_preference_update
@@ -143,6 +143,13 @@ class PartnerFigureForm(forms.Form):
     )
     start = forms.DateField()
     end = forms.DateField()
+
+    def clean(self):
+        data = super().clean()
+        for name in ("start", "end"):
+            if data.get(name) and not EARLIEST <= data[name] <= LATEST:
+                self.add_error(name, _("Enter a day between 1900 and 2999."))
+        return data
 
 
 PARTNER_FIGURE_TITLES = {

@@ -77,6 +77,10 @@ class TeamPageTests(TestCase):
         self.assertContains(response, 'value="not-a-day"')
         response = self.get(self.w.anna, "period=custom&start=2020-01-01&end=2026-01-01")
         self.assertContains(response, "at most a year")
+        response = self.get(self.w.anna, "period=custom&start=9999-12-01&end=9999-12-31")
+        self.assertContains(response, "Enter a day between 1900 and 2999.", count=2)
+        response = self.get(self.w.anna, "period=custom&start=0001-01-01&end=0001-01-02")
+        self.assertEqual(response.status_code, 200)
         response = self.get(self.w.anna, "period=nonsense&scope=x&sort=%00drop&person=99999999999999999999")
         self.assertEqual(response.status_code, 200)
 
@@ -142,6 +146,8 @@ class TeamPageTests(TestCase):
         self.assertEqual(self.get(self.w.bela, query, url="/team/partners/").status_code, 404)
         self.assertEqual(self.get(self.w.anna, query, url="/team/partners/").status_code, 200)
         self.assertEqual(self.get(self.w.anna, "person=x", url="/team/partners/").status_code, 400)
+        far = f"person={self.w.seller1.pk}&figure=partners_new&start=9999-12-01&end=9999-12-31"
+        self.assertEqual(self.get(self.w.anna, far, url="/team/partners/").status_code, 400)
 
 
 class TeamPageQueryTests(TestCase):
