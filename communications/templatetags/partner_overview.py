@@ -7,8 +7,9 @@ orders (docs/architecture.md, "Layers"):
 
 `activity` holds the newest `SECTION_SIZE` communications, tasks (open ones first, by deadline),
 events, orders and threads the viewer may see, the next open event, whether each section has more
-rows than it shows, and a timeline merged in Python from those rows (no query of its own). Six
-queries whatever the number of rows: communications, tasks, events, next event, orders, threads.
+rows than it shows, and a timeline merged in Python from those rows (no query of its own). Five
+queries whatever the number of rows: communications, tasks, events, orders, threads (a sixth for
+the next event only when the events section is full of upcoming events).
 """
 
 from dataclasses import dataclass, field
@@ -72,6 +73,24 @@ def _order_time(order: Order) -> datetime:
     return timezone.make_aware(datetime.combine(order.ordered_on, time.min))
 
 
+def _next_event(events: Section, viewer: Viewer, partner) -> Event | None:
+    """The earliest open upcoming event. The events section (newest first) already holds every
+    upcoming event unless it is full of them; only then is one more query needed."""
+    now = timezone.now()
+    if events.has_more and all(event.starts_at >= now for event in events):
+        return (
+            Event.objects.visible_to(viewer)
+            .filter(partner=partner)
+            .open()
+            .upcoming(now)
+            .select_related("type", "owner")
+            .order_by("starts_at", "pk")
+            .first()
+        )
+    upcoming = [event for event in events if event.is_open and event.starts_at >= now]
+    return min(upcoming, key=lambda event: (event.starts_at, event.pk), default=None)
+
+
 def _timeline(communications, tasks, events, orders) -> list[TimelineEntry]:
     now = timezone.now()
     entries = [TimelineEntry("communication", item.created_at, item) for item in communications]
@@ -116,15 +135,7 @@ def _load(viewer: Viewer, partner) -> PartnerActivity:
         .select_related("type", "owner")
         .order_by("-starts_at", "-pk")
     )
-    next_event = (
-        Event.objects.visible_to(viewer)
-        .filter(partner=partner)
-        .open()
-        .upcoming()
-        .select_related("type", "owner")
-        .order_by("starts_at", "pk")
-        .first()
-    )
+    next_event = _next_event(events, viewer, partner)
     orders = _section(Order.objects.visible_to(viewer).filter(partner=partner).order_by("-ordered_on", "-pk"))
     threads = _section(
         Thread.objects.visible_to(viewer)

@@ -107,6 +107,19 @@ class PartnerPageTests(TestCase):
         self.assertIn("Not in the ERP yet", card)
         self.assertNotIn("Overdue balance", card)  # only for those who may view receivables
 
+    def test_next_event_beyond_the_events_section_is_found(self):
+        # Ten upcoming events: the section shows the newest eight, the header still the earliest.
+        now = timezone.now()
+        for day in range(1, 11):
+            EventFactory(company=self.company, owner=self.seller, partner=self.partner, subject=f"Call on day {day}",
+                         starts_at=now + timedelta(days=day))  # fmt: skip
+        EventFactory(company=self.company, owner=self.sibling, partner=self.partner, subject="Sibling's call",
+                     starts_at=now + timedelta(hours=2))  # fmt: skip
+        html = self.page()
+        self.assertRegex(header(html), r'data-fact="next-event">.*Call on day 1<')
+        self.assertNotIn("Call on day 1<", section(html, "events"))
+        self.assertNotIn("Sibling", html)
+
     def test_header_without_contacts_or_events_says_so(self):
         card = header(self.page())
         self.assertRegex(card, r'data-fact="main-contact">—')
