@@ -82,7 +82,10 @@ def team_index(request: HttpRequest) -> HttpResponse:
     choosable = User.objects.filter(pk__in=allowed).order_by("last_name", "first_name", "pk")
     # The department tree is the organisation, open to every member (as on the organisation page).
     departments = Department.objects.filter(company_id=company.pk).order_by("tree_id", "lft")
-    form = TeamForm(request.GET, departments=departments, people=choosable, today=today)
+    data = request.GET.copy()  # the defaults shown as chosen, not only applied
+    data.setdefault("period", "this_week")
+    data.setdefault("scope", "below")
+    form = TeamForm(data, departments=departments, people=choosable, today=today)
     rows: list[PersonFigures] = []
     period = None
     if form.is_valid():

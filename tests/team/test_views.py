@@ -46,6 +46,11 @@ class TeamPageTests(TestCase):
         self.assertIn('aria-label="All: 3"', row)
         self.assertIn("12 days left", row)
 
+    def test_the_defaults_are_shown_as_chosen(self):
+        body = self.get(self.w.anna).content.decode()
+        self.assertIn('<option value="this_week" selected>', body)
+        self.assertIn('<option value="below" selected>', body)
+
     def test_the_top_director_sees_everyone_below_once(self):
         self.assertEqual(self.people(self.get(self.w.boss)), ["anna", "bela", "s1", "s3", "s2"])
         self.assertEqual(self.people(self.get(self.w.boss, "scope=direct")), ["anna", "bela"])
