@@ -148,8 +148,16 @@ class CrossCompanyTests(TestCase):
                     own = _send(_client_for(self.b_user, self.company_b, name), method, url)
                     self.assertNotEqual(own.status_code, 404, f"{name}: positive control failed")
                     self.assertLess(own.status_code, 500)
-                    foreign = _send(_client_for(self.a_user, self.company_a, name), method, url)
+                    foreign_client = _client_for(self.a_user, self.company_a, name)
+                    foreign = _send(foreign_client, method, url)
                     self.assertEqual(foreign.status_code, 404, f"{method} {name} leaked to another company")
+                    list_name = API_OBJECT_URLS[name][2]
+                    if list_name and method == "get":
+                        pk = int(url.rstrip("/").rsplit("/", 1)[1])
+                        rows = foreign_client.get(reverse(list_name), {"page_size": 100}).json()["results"]
+                        self.assertNotIn(
+                            pk, [row["id"] for row in rows], f"{list_name} lists another company's"
+                        )
 
     def test_nonexistent_and_huge_ids_answer_404(self):
         client = ApiClient(token_for(self.a_user, self.company_a)[1])
