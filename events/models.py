@@ -201,6 +201,12 @@ class Event(ChoiceLabels, models.Model):
                 condition=Q(reminder_minutes__isnull=False, outcome="open"),
                 name="event_reminder_window",
             ),
+            # The finance home's promises to pay by promised day (few events carry one).
+            models.Index(
+                fields=["company", "promised_payment_on"],
+                condition=Q(promised_payment_on__isnull=False),
+                name="event_promised_payment",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -53,6 +53,14 @@ class Invoice(models.Model):
                 condition=Q(open_amount__gt=0),
                 name="invoice_open_due",
             ),
+            # The finance home's ageing, trend and "no financial contact" sums, read from the index
+            # alone in (partner, currency) order: no heap, no hash of every partner.
+            models.Index(
+                fields=["company", "partner", "currency", "due_on"],
+                include=["open_amount"],
+                condition=Q(open_amount__gt=0),
+                name="invoice_open_sums",
+            ),
         ]
 
     def __str__(self) -> str:
