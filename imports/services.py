@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -179,7 +180,9 @@ def _finish(run: ImportRun, status: str, error: str = "") -> None:
     run.refresh_from_db()
 
 
-def import_run_execute(*, run_id: int) -> ImportRun | None:
+def import_run_execute(
+    *, run_id: int, progress: Callable[[int, int], None] | None = None
+) -> ImportRun | None:
     """Run (or resume) the import `run_id`; see the module docstring for the steps."""
     claimed = ImportRun.objects.filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
         status=RunStatus.RUNNING, started_at=Coalesce(F("started_at"), timezone.now())
@@ -208,6 +211,8 @@ def import_run_execute(*, run_id: int) -> ImportRun | None:
         with set_actor(actor):
             for start in range(run.processed_rows, len(sheet.rows), CHUNK):
                 _import_chunk(run, rows, sheet.rows[start : start + CHUNK], start, column_of)
+                if progress is not None:  # the command line's progress (the page reads the run)
+                    progress(min(start + CHUNK, len(sheet.rows)), len(sheet.rows))
     except Exception as error:
         _finish(run, RunStatus.FAILED, f"{type(error).__name__}: {error}"[:2000])
         raise

@@ -457,3 +457,31 @@ class AccessTests(WizardMixin, TestCase):
         self.assertEqual(run.status, RunStatus.FAILED)
         self.assertIn("may no longer import", run.error)
         self.assertFalse(Partner.objects.exists())
+
+
+class CommandTests(TestCase):
+    def test_the_command_imports_a_file_with_progress_and_a_summary(self):
+        import tempfile
+        from pathlib import Path
+
+        from django.core.management import call_command
+
+        company = CompanyFactory(code="alfa")
+        member(company, *IMPORTER, username="importer")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "partners.xlsx"
+            path.write_bytes(xlsx_bytes(partner_rows()))
+            out, err = io.StringIO(), io.StringIO()
+            call_command(
+                "import_sheet",
+                str(path),
+                kind="partners",
+                company="alfa",
+                user="importer",
+                stdout=out,
+                stderr=err,
+            )
+        self.assertIn("6 of 6 rows", out.getvalue())
+        self.assertIn("Finished: created 2, updated 0, skipped 1, failed 3.", out.getvalue())
+        self.assertIn("row 3: Tax number:", err.getvalue())
+        self.assertTrue(Partner.objects.filter(tax_number=GOOD_TAX).exists())
