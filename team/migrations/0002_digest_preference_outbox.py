@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('companies', '0007_saved_view'),
+        ('companies', '0006_user_list_preferences'),
         ('team', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
