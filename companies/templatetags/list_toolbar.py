@@ -160,10 +160,17 @@ def _pairs(query_dict) -> list[tuple[str, str]]:
 
 @register.inclusion_tag("_list_toolbar.html", takes_context=True)
 def list_toolbar(
-    context, filterset, list_name: str, quick: str = "", search: str = "q", hide: str = "", target: str = ""
+    context,
+    filterset,
+    list_name: str,
+    quick: str = "",
+    search: str = "q",
+    hide: str = "",
+    hint: str = "",
+    target: str = "",
 ):
     """`quick`: the fields beside the search box; `hide`: fields the page offers another way (kept as
-    hidden inputs so the form does not drop them)."""
+    hidden inputs so the form does not drop them); `hint`: the search box's placeholder."""
     request = context["request"]
     form = filterset.form if filterset is not None else None
     quick_names = [name for name in quick.split() if form is not None and name in form.fields]
@@ -205,4 +212,5 @@ def list_toolbar(
         "saved": saved,
         "save_query": _with_page_size(saved.get("query", ""), page),
         "target": target,
+        "hint": hint,
     }
