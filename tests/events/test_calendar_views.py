@@ -162,6 +162,15 @@ class TimeGridTests(TestCase):
         self.assertContains(response, "More events than can be drawn: showing the first 2.")
         self.assertEqual(sum(len(subjects) for subjects in blocks(response).values()), 2)
 
+    def test_the_ids_query_runs_on_sqlite_too(self):
+        """`./run` uses SQLite, which refuses ORDER BY inside a UNION's parts."""
+        self.client.force_login(self.boss)
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(URL, {"date": "2026-11-11", "people": self.seller.pk})
+        unions = [query["sql"] for query in queries.captured_queries if " UNION " in query["sql"]]
+        self.assertEqual(len(unions), 1)
+        self.assertNotIn("ORDER BY", unions[0])
+
     def test_hostile_parameters_never_500(self):
         self.client.force_login(self.boss)
         for params in (
@@ -237,6 +246,8 @@ class MonthTests(TestCase):
         self.assertNotIn("In December", agenda_html)
         self.assertIn("In December", html)
         self.assertRegex(html, r'<td class="is-today" aria-current="date">')
+        # A day of the month opens the event form at 09:00 that day.
+        self.assertIn('href="/events/new/?starts_at=2026-11-11T09:00"', html)
 
     def test_an_empty_month_says_so_with_the_next_step(self):
         self.client.force_login(self.user)
