@@ -44,7 +44,7 @@ class ApiToken(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("starts with"), max_length=16, editable=False)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(_("token hash (SHA-256)"), max_length=64, unique=True, editable=False)
     can_write = models.BooleanField(
         _("read and write"), default=False, help_text=_("Without it the token can only read.")
     )
