@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -119,6 +119,18 @@ def _my_event_ids_sql(viewer: Viewer, since: datetime, limit: int) -> tuple[str,
 
 def my_events(viewer: Viewer, since: datetime, limit: int) -> list[Event]:
     """The viewer's events (owned or taking part) from `since`, soonest first, at most `limit` (one query)."""
+    if connections[Event.objects.db].vendor != "postgresql":
+        # The embedded default (SQLite) has no ARRAY() and no ordered parts in a UNION: the plain OR.
+        through = Event.participants.through
+        mine = Q(owner_id=viewer.user.pk) | Q(
+            pk__in=through.objects.filter(user_id=viewer.user.pk).values("event_id")
+        )
+        return list(
+            Event.objects.visible_to(viewer)
+            .filter(mine, starts_at__gte=since)
+            .select_related("type", "partner")
+            .order_by("starts_at", "pk")[:limit]
+        )
     sql, params = _my_event_ids_sql(viewer, since, limit)
     wanted = RawSQL(f'"events_event"."id" = ANY(ARRAY({sql}))', params, output_field=models.BooleanField())  # noqa: S611
     return list(
