@@ -259,3 +259,12 @@
     });
   });
 })();
+
+// The live poll (/live/, every 5 s) redraws the bell out of band: not while its list is open, so a
+// reader is not interrupted; the next poll after closing it brings the count up to date.
+document.addEventListener("htmx:oobBeforeSwap", function (event) {
+  var target = event.detail.target;
+  if (target && target.id === "bell" && target.querySelector("details[open]")) {
+    event.detail.shouldSwap = false;
+  }
+});

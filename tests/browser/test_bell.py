@@ -41,3 +41,24 @@ def test_opening_a_grouped_item_reads_it_and_the_count_follows(live_server, page
     # Opening the other task's page directly (not from the bell) reads its notification too.
     page.goto(f"{live_server.url}/tasks/{other.pk}/")
     expect(page.locator("#bell .bell-count")).to_have_attribute("data-count", "0")
+
+
+def test_an_open_bell_stays_open_through_the_live_poll(live_server, page: Page):
+    company = CompanyFactory(name="Alfa Kft.", language="en")
+    reader = member(company, *FUNCTIONS, username="bella")
+    boss = member(company, *FUNCTIONS)
+    factories.task(company, boss, assignee=reader, subject="Check the invoice")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{live_server.url}/accounts/login/?next=/tasks/")
+    page.fill("#id_username", "bella")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("#bell .bell-count")).to_have_attribute("data-count", "1")
+    page.locator("#bell summary").click()
+    expect(page.locator("#bell details")).to_have_attribute("open", "")
+    # The next poll arrives (as the 5-second timer sends it) while the list is open; htmx.ajax's promise
+    # resolves once its answer, the bell included (out of band), has been swapped in.
+    page.evaluate("htmx.ajax('GET', '/live/', {target: '#reminder-popups', swap: 'innerHTML'})")
+    # ... and the reader still has the list in front of them.
+    expect(page.locator("#bell details")).to_have_attribute("open", "")
+    expect(page.locator("#bell .bell-item", has_text="Check the invoice")).to_be_visible()
