@@ -157,8 +157,10 @@ class ItemFilter(django_filters.FilterSet):
 
     def __init__(self, *args, company=None, **kwargs):
         super().__init__(*args, **kwargs)
-        members = User.objects.filter(memberships__company=company, memberships__is_active=True).order_by(
-            "last_name", "first_name", "pk"
+        members = (
+            User.objects.filter(memberships__company=company, memberships__is_active=True)
+            .defer("list_preferences")  # a choice shows a name: no JSON to decode per member
+            .order_by("last_name", "first_name", "pk")
         )
         shared = _SharedRows(members)
         for name in ("author", "assignee"):

@@ -118,9 +118,13 @@ class ItemForm(DescribedForm):
             threads |= Q(pk=self.instance.thread_id)
         self.fields["thread"].queryset = Thread.objects.filter(threads).order_by("-created_at")
         self.fields["thread"].required = False
-        members = User.objects.filter(
-            memberships__company=viewer.company, memberships__is_active=True, is_active=True
-        ).order_by("last_name", "first_name")
+        members = (
+            User.objects.filter(
+                memberships__company=viewer.company, memberships__is_active=True, is_active=True
+            )
+            .defer("list_preferences")
+            .order_by("last_name", "first_name")
+        )
         self.fields["assignee"].queryset = members
         if "contact" in self.fields:
             keep = [self.instance.contact_id] if getattr(self.instance, "contact_id", None) else []

@@ -67,8 +67,8 @@ class EventFilter(django_filters.FilterSet):
         owners = viewer.visible_user_ids
         if viewer.sees_all:  # whoever sees every event of the company may pick any member as the owner
             owners = Membership.objects.active().visible_to(viewer).values("user_id")
-        self.filters["owner"].queryset = User.objects.filter(pk__in=owners).order_by(
-            "last_name", "first_name"
+        self.filters["owner"].queryset = (
+            User.objects.filter(pk__in=owners).defer("list_preferences").order_by("last_name", "first_name")
         )
 
     def filter_ended_to(self, queryset, name, value):

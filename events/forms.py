@@ -63,9 +63,11 @@ class EventForm(forms.ModelForm):
         keep = list(self.instance.contacts.values_list("pk", flat=True)) if self.instance.pk else []
         limit_to_chosen_partner(self, viewer, field="contacts", keep_ids=keep)
         self.fields["contacts"].required = False
-        members = User.objects.filter(
-            memberships__company=company, memberships__is_active=True, is_active=True
-        ).order_by("last_name", "first_name")
+        members = (
+            User.objects.filter(memberships__company=company, memberships__is_active=True, is_active=True)
+            .defer("list_preferences")
+            .order_by("last_name", "first_name")
+        )
         # The owner is the user or someone they manage; participants may be any colleague.
         self.fields["owner"].queryset = members.filter(pk__in=viewer.visible_user_ids)
         self.fields["participants"].queryset = members

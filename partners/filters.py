@@ -44,9 +44,11 @@ class PartnerAccountFilter(django_filters.FilterSet):
 
     def __init__(self, *args, company=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["owner"].queryset = User.objects.filter(
-            memberships__company=company, memberships__is_active=True
-        ).order_by("last_name", "first_name")
+        self.filters["owner"].queryset = (
+            User.objects.filter(memberships__company=company, memberships__is_active=True)
+            .defer("list_preferences")  # a choice shows a name: no JSON to decode per member
+            .order_by("last_name", "first_name")
+        )
 
     def filter_q(self, queryset, name, value):
         # A semi-join on the partner table alone: PostgreSQL answers it from its trigram and tax-number

@@ -114,9 +114,11 @@ class PartnerAccountForm(forms.ModelForm):
 
     def __init__(self, *args, company: Company, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(
-            memberships__company=company, memberships__is_active=True, is_active=True
-        ).order_by("last_name", "first_name")
+        self.fields["owner"].queryset = (
+            User.objects.filter(memberships__company=company, memberships__is_active=True, is_active=True)
+            .defer("list_preferences")
+            .order_by("last_name", "first_name")
+        )
         self.fields["tags"].queryset = Tag.objects.filter(company=company)
 
 
