@@ -98,7 +98,10 @@ ALLOWED: dict[tuple[str, str], str] = {
         "the active company's own GDPR notices to a contact loaded through get_visible_or_404"
     ),
     ("events.services", "event_close"): "locks the event the view loaded through get_visible_or_404",
-    ("api.services", "api_token_revoke"): "locks the token the view loaded (its owner's, or a company admin's list)",
+    (
+        "api.services",
+        "api_token_revoke",
+    ): "locks the token the view loaded (its owner's, or a company admin's list)",
     ("partners.views", "partner_adopt"): (
         "the shared partner master: does the active company hold an account for it already (whoever owns it)"
     ),

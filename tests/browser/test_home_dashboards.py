@@ -26,7 +26,7 @@ def people(db):
     company = CompanyFactory(name="Alfa Kereskedelmi Kft.", language="en")
     manager = member(company, *FUNCTIONS, username="dash-manager", first_name="Mária")
     seller = member(company, *FUNCTIONS, username="dash-seller", first_name="Anna")
-    finance = member(company, *FINANCE, username="dash-finance", first_name="Fanni")
+    member(company, *FINANCE, username="dash-finance", first_name="Fanni")
     supervise(company, manager, seller)
     now = timezone.now()
     call = EventTypeFactory(code="call", name_en="Call")
@@ -41,7 +41,9 @@ def people(db):
             deadline=now + timedelta(days=days),
         )  # fmt: skip
         items.communication(company, seller, subject="Called about the offer")
-    partner = PartnerFactory(name="Egy Nagyon Hosszú Nevű Kereskedelmi és Szolgáltató Korlátolt Felelősségű Társaság")
+    partner = PartnerFactory(
+        name="Egy Nagyon Hosszú Nevű Kereskedelmi és Szolgáltató Korlátolt Felelősségű Társaság"
+    )
     PartnerAccountFactory(company=company, partner=partner, owner=seller)
     today = date.today()
     for number, days, amount, currency in (
@@ -80,11 +82,15 @@ def test_dashboards_fit_the_screen_and_pass_axe(live_server, browser: Browser, p
             assert page.locator("figure.chart .chart-tick").count() > 0
             assert page.locator("figure.chart .chart-value").count() > 0
         if os.environ.get("DASH_SCREENSHOTS"):  # a folder: full-page screenshots to look at
-            page.screenshot(path=f"{os.environ['DASH_SCREENSHOTS']}/home-{username}-{size}.png", full_page=True)
+            page.screenshot(
+                path=f"{os.environ['DASH_SCREENSHOTS']}/home-{username}-{size}.png", full_page=True
+            )
         results = axe.run(page)
         for violation in results.response["violations"]:
             if violation["impact"] in {"serious", "critical"}:
                 targets = [node["target"] for node in violation["nodes"][:3]]
-                problems.append(f"{username} at {size}: axe {violation['id']} ({violation['impact']}) {targets}")
+                problems.append(
+                    f"{username} at {size}: axe {violation['id']} ({violation['impact']}) {targets}"
+                )
         context.close()
     assert not problems, "\n".join(problems)
