@@ -42,7 +42,8 @@ class DigestTests(TestCase):
         self.assertEqual(len(mail.outbox), 3)
         anna = sent["anna@example.com"].body
         # Seen on Monday: all of last week's events are held; 4 meetings are overdue by now.
-        self.assertIn("Sara One: 3 communications (+2), 6 events held (+4), 4 overdue meetings", anna)
+        # In the company's language (Hungarian; anna chose none).
+        self.assertIn("Sara One: 3 kommunikáció (+2), 6 megtartott esemény (+4), 4 lejárt találkozó", anna)
         self.assertNotIn("Sol Three", anna)  # not in anna's team
         self.assertIn("/team/?period=custom&start=2026-12-07&end=2026-12-13", anna)
         self.assertEqual(DigestDelivery.objects.filter(status="sent").count(), 3)
