@@ -43,3 +43,10 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Reduced motion, as the pages honour it: a toast fading in or out while axe reads the page is not a
+    contrast failure of the page (seen once in CI on the import result page)."""
+    return {**browser_context_args, "reduced_motion": "reduce"}
