@@ -10,7 +10,7 @@ import django_filters
 import django_filters.fields
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
@@ -18,13 +18,10 @@ from django_filters.constants import EMPTY_VALUES
 from communications.matching import item_condition
 from communications.models import Channel, Communication, CommunicationStatus, Direction, Task, TaskStatus
 from companies.models import User
+from core.filters import StableOrderingFilter, date_widget
 from core.widgets import QuickSelect
 
 BIGINT_MAX = 2**63 - 1
-
-
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -49,7 +46,7 @@ class LocalDateFilter(django_filters.DateFilter):
 
     def __init__(self, *args, until: bool = False, **kwargs):
         self.until = until
-        kwargs.setdefault("widget", _date_widget())
+        kwargs.setdefault("widget", date_widget())
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
@@ -113,24 +110,6 @@ class MemberChoiceField(django_filters.fields.ModelChoiceField):
 
 class MemberChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = MemberChoiceField
-
-
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Sort by the chosen column, empty values last either way, then newest record first (stable pages)."""
-
-    def filter(self, qs, value):
-        if value in EMPTY_VALUES:
-            return qs
-        ordering = []
-        for param in value:
-            if param in EMPTY_VALUES:
-                continue
-            field = self.get_ordering_value(param)
-            if field.startswith("-"):
-                ordering.append(F(field[1:]).desc(nulls_last=True))
-            else:
-                ordering.append(F(field).asc(nulls_last=True))
-        return qs.order_by(*ordering, "-pk") if ordering else qs
 
 
 class ItemFilter(django_filters.FilterSet):

@@ -8,36 +8,13 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.constants import EMPTY_VALUES
 
+from core.filters import StableOrderingFilter, date_widget
 from orders.models import Order, OrderKind, OrderStatus, Product
 
 AMOUNT_LIMIT = Decimal("99999999999999")  # fits max_digits=16, decimal_places=2
-
-
-def _date_widget() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Sort by the chosen column, empty values last either way, then the newest row first (stable pages).
-    (communications.filters has the same one; orders sit below communications, so it cannot be imported.)"""
-
-    def filter(self, qs, value):
-        if value in EMPTY_VALUES:
-            return qs
-        ordering = []
-        for param in value:
-            if param in EMPTY_VALUES:
-                continue
-            field = self.get_ordering_value(param)
-            if field.startswith("-"):
-                ordering.append(F(field[1:]).desc(nulls_last=True))
-            else:
-                ordering.append(F(field).asc(nulls_last=True))
-        return qs.order_by(*ordering, "-pk") if ordering else qs
 
 
 class OrderFilter(django_filters.FilterSet):
@@ -45,10 +22,10 @@ class OrderFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices, label=_("Status"), empty_label=_("All"))
     kind = django_filters.ChoiceFilter(choices=OrderKind.choices, label=_("Kind"), empty_label=_("All"))
     ordered_from = django_filters.DateFilter(
-        field_name="ordered_on", lookup_expr="gte", label=_("Date from"), widget=_date_widget()
+        field_name="ordered_on", lookup_expr="gte", label=_("Date from"), widget=date_widget()
     )
     ordered_to = django_filters.DateFilter(
-        field_name="ordered_on", lookup_expr="lte", label=_("Date to"), widget=_date_widget()
+        field_name="ordered_on", lookup_expr="lte", label=_("Date to"), widget=date_widget()
     )
     total_min = django_filters.NumberFilter(
         field_name="total",
