@@ -59,6 +59,19 @@ class DigestTests(TestCase):
         self.assertIn("07.12.2026", sent["bela@example.com"].subject)
         self.assertIn("2026.12.07.", sent["anna@example.com"].subject)
 
+    def test_no_double_full_stop_in_hungarian_or_bulgarian(self):
+        # Hungarian dates end in a full stop (2026.12.07.), so does the company's name here (Kft.).
+        DigestPreference.objects.create(user=self.w.bela, language="bg")
+        with time_machine.travel(MONDAY_0705, tick=False), self.captureOnCommitCallbacks(execute=True):
+            digest_record_due()
+        sent = self.sent_to()
+        for address, language in (("anna@example.com", "hu"), ("bela@example.com", "bg")):
+            with self.subTest(language=language):
+                message = sent[address]
+                self.assertIn("Kft.", message.body)
+                for text in (message.subject, message.body):
+                    self.assertNotRegex(text, r"(?<!\.)\.\.(?!\.)")
+
     def test_opted_out_users_get_nothing(self):
         DigestPreference.objects.create(user=self.w.anna, weekly_digest=False)
         with time_machine.travel(MONDAY_0705, tick=False), self.captureOnCommitCallbacks(execute=True):

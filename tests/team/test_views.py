@@ -13,6 +13,12 @@ from tests.team.world import EXPECTED_SELLER1, NOW, World
 URL = "/team/"
 
 
+def visible_text(html: str) -> str:
+    """The page's text as a reader sees it: without scripts, styles and tags, spaces joined."""
+    html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
 @time_machine.travel(NOW, tick=False)
 class TeamPageTests(TestCase):
     @classmethod
@@ -20,12 +26,12 @@ class TeamPageTests(TestCase):
         with time_machine.travel(NOW, tick=False):
             cls.w = World()
 
-    def get(self, user, query="", url=URL):
+    def get(self, user, query="", url=URL, language="en"):
         self.client.force_login(user)
         session = self.client.session
         session["active_company_id"] = self.w.company.pk  # seller1 is a member of another company too
         session.save()
-        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the messages below are English
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # the messages below are English
         return self.client.get(f"{url}{'?' if query else ''}{query}")
 
     def people(self, response) -> list[str]:
@@ -88,6 +94,18 @@ class TeamPageTests(TestCase):
         self.assertEqual(response.status_code, 200)
         response = self.get(self.w.anna, "period=nonsense&scope=x&sort=%00drop&person=99999999999999999999")
         self.assertEqual(response.status_code, 200)
+
+    def test_no_double_full_stop_in_hungarian_or_bulgarian(self):
+        # A Hungarian date ends in a full stop (2026.12.13.): a sentence must not end with the date
+        # and another full stop.
+        for language in ("hu", "bg"):
+            for url in (URL, f"/org/people/{self.w.seller1.pk}/"):
+                with self.subTest(language=language, url=url):
+                    response = self.get(self.w.anna, url=url, language=language)
+                    self.assertEqual(response.status_code, 200)
+                    text = visible_text(response.content.decode())
+                    self.assertIn("2026.12.07." if language == "hu" else "07.12.2026", text)
+                    self.assertNotRegex(text, r"(?<!\.)\.\.(?!\.)")
 
     def test_custom_period(self):
         response = self.get(self.w.anna, "period=custom&start=2026-11-30&end=2026-12-06")
