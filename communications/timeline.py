@@ -1,17 +1,21 @@
 """A thread's timeline: communications, tasks, events and linked orders in time order.
 
 Built in a constant number of queries however long the thread is:
-1. one UNION ALL query of (kind, id, time) for the page, ordered and sliced in the database,
-2. one COUNT of the same union for the paginator,
-3. one query per kind present on the page for the objects themselves.
+1. one UNION ALL query of (kind, id, time) for the page, ordered and sliced in the database, which
+   also counts the whole union (``COUNT(*) OVER ()``) for the paginator: the union (with the events'
+   and orders' visibility rules inside) is compiled and planned once, not once more for a COUNT,
+2. one query per kind present on the page for the objects themselves.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import CharField, DateTimeField, F, Value
 from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from communications.models import Communication, Task, Thread
 from companies.visibility import Viewer
@@ -48,6 +52,51 @@ def _keys(thread: Thread, viewer: Viewer | None):
     )
 
 
+def _moment(value) -> datetime:
+    """A raw cursor's timestamp: aware from PostgreSQL; text in UTC from SQLite."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _page_of_keys(keys, page_number, per_page: int, newest_first: bool) -> tuple[Page, list]:
+    """The page's (kind, pk, when) rows and a Django ``Page`` for the links, from one query.
+
+    A page number past the end (or not a number) gives the last (or first) page, as
+    ``Paginator.get_page`` does; only then is a second query needed.
+    """
+    sql, params = keys.query.sql_with_params()
+    when_order = "DESC" if newest_first else "ASC"  # as before: ("-")item_when, item_kind, pk
+    query = (
+        f"SELECT item_kind, pk, item_when, COUNT(*) OVER () FROM ({sql}) timeline_keys "  # noqa: S608
+        f"ORDER BY item_when {when_order}, item_kind, pk LIMIT %s OFFSET %s"
+    )
+    try:
+        number = max(int(page_number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    number = min(number, 1_000_000)  # keeps OFFSET inside a bigint whatever ?page= says
+
+    def fetch(number: int) -> list:
+        with connection.cursor() as cursor:
+            cursor.execute(query, (*params, per_page, (number - 1) * per_page))
+            return cursor.fetchall()
+
+    rows = fetch(number)
+    if not rows and number > 1:
+        number = 1
+        rows = fetch(1)
+        if rows:  # past the end: the last page
+            number = (rows[0][3] - 1) // per_page + 1
+            rows = fetch(number) if number > 1 else rows
+    paginator = Paginator([], per_page)
+    paginator.count = rows[0][3] if rows else 0  # the cached property, set from the window count
+    keys_on_page = [(kind, pk, _moment(when)) for kind, pk, when, _total in rows]
+    return Page(keys_on_page, number, paginator), keys_on_page
+
+
 class TimelinePage:
     def __init__(
         self,
@@ -58,11 +107,7 @@ class TimelinePage:
         newest_first: bool = False,
         viewer: Viewer | None = None,
     ):
-        keys = _keys(thread, viewer).order_by(
-            "-item_when" if newest_first else "item_when", "item_kind", "pk"
-        )
-        self.page = Paginator(keys, per_page).get_page(page_number)
-        rows = list(self.page.object_list)
+        self.page, rows = _page_of_keys(_keys(thread, viewer), page_number, per_page, newest_first)
         items = [Item(kind=kind, pk=pk, when=when) for kind, pk, when in rows]
         loaders = {
             "communication": lambda ids: Communication.objects.filter(pk__in=ids).select_related(

@@ -305,6 +305,32 @@ class TimelineTests(TestCase):
         self.assertEqual(times, sorted(times))
 
 
+    def test_pages_split_the_timeline_in_order_whatever_the_page_number_says(self):
+        self.add_items(119)  # 120 items with the order
+        keys = lambda page: [(item.kind, item.pk) for item in page.items]  # noqa: E731
+        first, second, third = (TimelinePage(self.thread, n) for n in (1, 2, 3))
+        self.assertEqual((len(first.items), len(second.items), len(third.items)), (50, 50, 20))
+        self.assertEqual(first.page.paginator.count, 120)
+        self.assertEqual(first.page.paginator.num_pages, 3)
+        self.assertTrue(first.page.has_next())
+        self.assertFalse(third.page.has_next())
+        everything = keys(first) + keys(second) + keys(third)
+        self.assertEqual(len(set(everything)), 120)
+        times = [item.when for item in first.items + second.items + third.items]
+        self.assertEqual(times, sorted(times))
+        newest = TimelinePage(self.thread, 1, newest_first=True)
+        self.assertEqual([item.when for item in newest.items], sorted(times, reverse=True)[:50])
+        # Past the end: the last page, as Paginator.get_page answers; not a number: the first.
+        past = TimelinePage(self.thread, 99)
+        self.assertEqual((past.page.number, keys(past)), (3, keys(third)))
+        self.assertEqual(keys(TimelinePage(self.thread, "x")), keys(first))
+        self.assertEqual(keys(TimelinePage(self.thread, "-4")), keys(first))
+
+    def test_an_empty_thread_has_one_empty_page(self):
+        page = TimelinePage(self.thread, 5)
+        self.assertEqual((page.items, page.page.number, page.page.paginator.count), ([], 1, 0))
+
+
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
 class EmailPreferenceTests(TestCase):
     def test_mentions_and_assignments_come_by_email_when_chosen(self):
