@@ -138,7 +138,7 @@ class ItemFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         members = (
             User.objects.filter(memberships__company=company, memberships__is_active=True)
-            .defer("list_preferences")  # a choice shows a name: no JSON to decode per member
+            .only("pk", "username", "first_name", "last_name")  # a choice shows a name: no JSON to decode per member
             .order_by("last_name", "first_name", "pk")
         )
         shared = _SharedRows(members)

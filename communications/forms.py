@@ -122,7 +122,7 @@ class ItemForm(DescribedForm):
             User.objects.filter(
                 memberships__company=viewer.company, memberships__is_active=True, is_active=True
             )
-            .defer("list_preferences")
+            .only("pk", "username", "first_name", "last_name")
             .order_by("last_name", "first_name")
         )
         self.fields["assignee"].queryset = members

@@ -68,7 +68,7 @@ class EventFilter(django_filters.FilterSet):
         if viewer.sees_all:  # whoever sees every event of the company may pick any member as the owner
             owners = Membership.objects.active().visible_to(viewer).values("user_id")
         self.filters["owner"].queryset = (
-            User.objects.filter(pk__in=owners).defer("list_preferences").order_by("last_name", "first_name")
+            User.objects.filter(pk__in=owners).only("pk", "username", "first_name", "last_name").order_by("last_name", "first_name")
         )
 
     def filter_ended_to(self, queryset, name, value):

@@ -65,7 +65,7 @@ class EventForm(forms.ModelForm):
         self.fields["contacts"].required = False
         members = (
             User.objects.filter(memberships__company=company, memberships__is_active=True, is_active=True)
-            .defer("list_preferences")
+            .only("pk", "username", "first_name", "last_name")
             .order_by("last_name", "first_name")
         )
         # The owner is the user or someone they manage; participants may be any colleague.

@@ -116,7 +116,7 @@ class PartnerAccountForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = (
             User.objects.filter(memberships__company=company, memberships__is_active=True, is_active=True)
-            .defer("list_preferences")
+            .only("pk", "username", "first_name", "last_name")
             .order_by("last_name", "first_name")
         )
         self.fields["tags"].queryset = Tag.objects.filter(company=company)
