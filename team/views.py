@@ -2,8 +2,9 @@
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,7 +14,7 @@ from companies.visibility import Viewer
 from companies.workdays import WorkCalendar, company_day
 from core.export import table_response
 from team.columns import COLUMNS, GROUPS, SORTS, cells, cells_html
-from team.forms import EARLIEST, LATEST, DigestPreferenceForm, TeamForm
+from team.forms import DATE, EARLIEST, LATEST, DigestPreferenceForm, TeamForm
 from team.links import figure_links
 from team.models import DigestPreference
 from team.services import digest_preference_update
@@ -136,22 +137,52 @@ def team_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+PARTNER_FIGURES = [
+    ("partners_without_next_event", gettext_lazy("Partners without a next event")),
+    ("partners_taken", gettext_lazy("Partners taken away")),
+    ("partners_new", gettext_lazy("New partners")),
+    ("first_successes", gettext_lazy("First successes")),
+]
+# Counted now, whatever the period (the team page's column is "now" too).
+FIGURES_WITHOUT_PERIOD = {"partners_without_next_event"}
+
+
 class PartnerFigureForm(forms.Form):
-    person = forms.IntegerField(min_value=1, max_value=2**63 - 1)
-    figure = forms.ChoiceField(
-        choices=[
-            (f, f)
-            for f in ("partners_without_next_event", "partners_taken", "partners_new", "first_successes")
-        ]
+    """Whose partners, which figure, which period. A link from the team page fills every field; an old
+    link or a typed URL gets each problem next to its field, and a person the viewer may not see is
+    not offered (so another company's or another team's person reads "Select a valid choice")."""
+
+    person = forms.ModelChoiceField(
+        label=gettext_lazy("Person"),
+        queryset=User.objects.none(),
+        empty_label=gettext_lazy("Choose…"),
+        error_messages={"required": gettext_lazy("Choose a person.")},
     )
-    start = forms.DateField()
-    end = forms.DateField()
+    figure = forms.ChoiceField(
+        label=gettext_lazy("Figure"),
+        choices=[("", gettext_lazy("Choose…")), *PARTNER_FIGURES],
+        error_messages={"required": gettext_lazy("Choose a figure.")},
+    )
+    start = forms.DateField(label=gettext_lazy("From"), required=False, widget=DATE)
+    end = forms.DateField(label=gettext_lazy("To"), required=False, widget=DATE)
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
 
     def clean(self):
         data = super().clean()
         for name in ("start", "end"):
             if data.get(name) and not EARLIEST <= data[name] <= LATEST:
                 self.add_error(name, _("Enter a day between 1900 and 2999."))
+        if data.get("figure") not in FIGURES_WITHOUT_PERIOD:  # (also when the figure is missing)
+            start, end = data.get("start"), data.get("end")
+            if not start and "start" not in self.errors:
+                self.add_error("start", _("Enter the first day of the range."))
+            if not end and "end" not in self.errors:
+                self.add_error("end", _("Enter the last day of the range."))
+            if start and end and end < start and "end" not in self.errors:
+                self.add_error("end", _("The last day must not be before the first."))
         return data
 
 
@@ -165,35 +196,35 @@ PARTNER_FIGURE_TITLES = {
 
 @function_required(FUNCTION)
 def team_partners(request: HttpRequest) -> HttpResponse:
-    """The rows a partner figure counts (no partner list can filter them): 404 outside the viewer's team."""
+    """The rows a partner figure counts (no partner list can filter them), for a person in the viewer's
+    team. Without its parameters, or with bad ones, the page shows its choices and what is wrong."""
     viewer = Viewer.for_request(request)
-    form = PartnerFigureForm(request.GET)
+    people = User.objects.filter(pk__in=allowed_user_ids(viewer)).order_by("last_name", "first_name", "pk")
+    fields = ("person", "figure", "start", "end")
+    bound = any(name in request.GET for name in fields)
+    form = PartnerFigureForm(request.GET if bound else None, people=people)
+    context: dict = {"form": form, "rows": []}
     if not form.is_valid():
-        return render(request, "team/partners.html", {"form": form, "rows": []}, status=400)
+        return render(request, "team/partners.html", context)
     data = form.cleaned_data
-    if data["person"] not in allowed_user_ids(viewer) or data["end"] < data["start"]:
-        raise Http404(_("Not found in this company."))
-    person = User.objects.get(pk=data["person"])
-    period = Period(data["start"], data["end"])
-    figure = data["figure"]
-    rows = list(partner_figure_rows(viewer, person, figure, period)[:1000])
+    person, figure = data["person"], data["figure"]
+    today = company_day(request.company)
+    if figure in FIGURES_WITHOUT_PERIOD:
+        period = Period(data["start"] or today, data["end"] or today)
+    else:
+        period = Period(data["start"], data["end"])
+    rows = list(partner_figure_rows(viewer, person, figure, period, today)[:1000])
     if figure == "partners_without_next_event":
-        days_left = watch_days_left(viewer, person)
+        days_left = watch_days_left(viewer, person, today)
         for row in rows:
             row.days_left = days_left.get(row.partner_id)
-    title = PARTNER_FIGURE_TITLES[figure] % {"person": person, "start": period.start, "end": period.end}
-    return render(
-        request,
-        "team/partners.html",
-        {
-            "form": form,
-            "rows": rows,
-            "figure": figure,
-            "person": person,
-            "period": period,
-            "title": title,
-        },
-    )
+    title = PARTNER_FIGURE_TITLES[figure] % {
+        "person": person,
+        "start": date_format(period.start, "SHORT_DATE_FORMAT"),
+        "end": date_format(period.end, "SHORT_DATE_FORMAT"),
+    }
+    context.update(rows=rows, figure=figure, person=person, period=period, title=title)
+    return render(request, "team/partners.html", context)
 
 
 @member_required

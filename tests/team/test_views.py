@@ -164,13 +164,97 @@ class TeamPageTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertNotContains(response, 'id="person-figures"')
 
-    def test_partner_figure_list_is_404_outside_the_team(self):
+    def partners(self, user, query="", language="en"):
+        response = self.get(user, query, url="/team/partners/", language=language)
+        self.assertEqual(response.status_code, 200)  # never a bare error page
+        return response
+
+    def partner_names(self, response) -> list[str]:
+        return [str(row.partner) for row in response.context["rows"]]
+
+    def test_partner_figure_list(self):
         query = f"person={self.w.seller1.pk}&figure=partners_new&start=2026-12-07&end=2026-12-13"
-        self.assertEqual(self.get(self.w.bela, query, url="/team/partners/").status_code, 404)
-        self.assertEqual(self.get(self.w.anna, query, url="/team/partners/").status_code, 200)
-        self.assertEqual(self.get(self.w.anna, "person=x", url="/team/partners/").status_code, 400)
-        far = f"person={self.w.seller1.pk}&figure=partners_new&start=9999-12-01&end=9999-12-31"
-        self.assertEqual(self.get(self.w.anna, far, url="/team/partners/").status_code, 400)
+        response = self.partners(self.w.anna, query)
+        self.assertEqual(self.partner_names(response), [str(self.w.partner_new.partner)])
+        self.assertContains(response, "New partners of Sara One from 07/12/2026 to 13/12/2026")
+        self.assertContains(response, '<option value="partners_new" selected>')  # the choices stay
+        response = self.partners(
+            self.w.anna, f"person={self.w.seller1.pk}&figure=partners_without_next_event"
+        )
+        self.assertEqual(self.partner_names(response), [str(self.w.partner_old.partner)])  # no period needed
+
+    def test_partner_figure_list_without_parameters_offers_its_choices(self):
+        response = self.partners(self.w.anna)
+        self.assertContains(response, "Choose a person, a figure and a period")
+        self.assertNotContains(response, "error-summary")
+        body = response.content.decode()
+        self.assertIn(f'<option value="{self.w.seller1.pk}">Sara One</option>', body)
+        self.assertIn('<option value="first_successes">First successes</option>', body)
+        self.assertNotIn("Sol Three", body)  # not in anna's team
+        # An old link with only the person: what is missing is said next to each field.
+        response = self.partners(self.w.anna, f"person={self.w.seller1.pk}")
+        self.assertContains(response, "There are 3 problems")
+        self.assertContains(response, "Choose a figure.")
+        self.assertContains(response, "Enter the first day of the range.")
+        self.assertContains(response, "Enter the last day of the range.")
+        self.assertEqual(response.context["rows"], [])
+
+    def test_partner_figure_list_hostile_parameters(self):
+        ok = {
+            "person": self.w.seller1.pk,
+            "figure": "partners_new",
+            "start": "2026-12-07",
+            "end": "2026-12-13",
+        }
+        outsider = member(self.w.other_company, username="elsewhere", first_name="Otto", last_name="Other")
+        select = "Select a valid choice."
+        cases = [
+            ("person", "x", select),
+            ("person", "99999999999999999999", select),
+            ("person", "-1", select),
+            ("person", "1.5", select),
+            ("person", "", "Choose a person."),
+            ("person", outsider.pk, select),  # another company's person
+            ("person", self.w.seller3.pk, select),  # bela's, not below anna
+            ("figure", "partners_owned", select),
+            ("figure", "<script>x</script>", select),
+            ("figure", "", "Choose a figure."),
+            ("start", "not-a-day", "Enter a valid date."),
+            ("start", "9999-12-01", "Enter a day between 1900 and 2999."),
+            ("start", "0001-01-01", "Enter a day between 1900 and 2999."),
+            ("start", "2026-13-45", "Enter a valid date."),
+            ("end", "99999999999999999999", "Enter a valid date."),
+            ("end", "2026-12-01", "The last day must not be before the first."),
+        ]
+        for name, value, message in cases:
+            with self.subTest(name=name, value=value):
+                query = "&".join(f"{k}={value if k == name else v}" for k, v in ok.items())
+                response = self.partners(self.w.anna, query)
+                self.assertContains(response, message)
+                self.assertContains(response, f'id="id_{name}_error"')  # next to the field (aria-describedby)
+                self.assertEqual(response.context["rows"], [])
+                self.assertNotContains(response, "<script>x</script>")
+                self.assertNotContains(response, "Otto Other")
+                self.assertNotContains(response, str(self.w.partner_new.partner))
+
+    def test_a_sibling_manager_gets_nothing_of_the_other_team(self):
+        query = f"person={self.w.seller1.pk}&figure=partners_new&start=2026-12-07&end=2026-12-13"
+        response = self.partners(self.w.bela, query)
+        self.assertContains(response, "Select a valid choice.")
+        self.assertNotContains(response, "Sara One")
+        self.assertNotContains(response, str(self.w.partner_new.partner))
+        # A sales user sees only themself.
+        response = self.partners(self.w.seller3, query)
+        self.assertContains(response, "Select a valid choice.")
+        self.assertEqual(response.context["rows"], [])
+
+    def test_partner_figure_list_in_hungarian(self):
+        query = f"person={self.w.seller1.pk}&figure=partners_new&start=2026-12-07&end=2026-12-13"
+        response = self.partners(self.w.anna, query, language="hu")
+        self.assertContains(response, "2026.12.07.")  # the company's day format, not 2026-12-07
+        response = self.partners(self.w.anna, "person=x", language="hu")
+        self.assertContains(response, "Válasszon érvényes elemet.")
+        self.assertNotRegex(visible_text(response.content.decode()), r"(?<!\.)\.\.(?!\.)")
 
 
 class TeamPageQueryTests(TestCase):
@@ -213,6 +297,9 @@ class TeamPageQueryTests(TestCase):
         outsider = member(w.other_company, username="elsewhere")
         self.client.force_login(w.boss)
         query = f"person={outsider.pk}&figure=partners_new&start=2026-12-07&end=2026-12-13"
-        self.assertEqual(self.client.get("/team/partners/?" + query).status_code, 404)
+        response = self.client.get("/team/partners/?" + query)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, 'id="id_person_error"')
+        self.assertEqual(response.context["rows"], [])
         response = self.client.get(URL + f"?scope=person&person={outsider.pk}")
         self.assertNotIn(b"<tr data-person=", response.content)
