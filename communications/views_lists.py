@@ -8,7 +8,6 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from communications.filters import CommunicationFilter, TaskFilter
@@ -129,15 +128,12 @@ def task_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _local_iso(value) -> str:
-    """Local (active time zone) time, ISO 8601 with its offset: 2026-10-01T09:00:00+02:00."""
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
-
-
 # The export's columns, in order: (header, the cell of an item). The cells shared by both kinds come
-# from one place, so the two files say the same thing the same way.
+# from one place, so the two files say the same thing the same way. Each cell keeps its Python type:
+# core.export writes datetimes in the reader's language and time zone (XLSX: real dates); the item
+# numbers are text.
 NUMBER = (gettext_lazy("Number"), lambda item: item.number)
-CREATED = (gettext_lazy("Created"), lambda item: _local_iso(item.created_at))
+CREATED = (gettext_lazy("Created"), lambda item: item.created_at)
 STATUS = (gettext_lazy("Status"), lambda item: item.get_status_display())
 COUNTERPARTY = (gettext_lazy("Counterparty"), lambda item: item.counterparty_display)
 SUBJECT = (gettext_lazy("Subject"), lambda item: item.subject)
@@ -161,7 +157,7 @@ COMMUNICATION_COLUMNS = (
 TASK_COLUMNS = (
     NUMBER,
     CREATED,
-    (gettext_lazy("Deadline"), lambda item: _local_iso(item.deadline)),
+    (gettext_lazy("Deadline"), lambda item: item.deadline),
     STATUS,
     COUNTERPARTY,
     SUBJECT,

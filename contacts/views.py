@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -196,7 +197,7 @@ def contact_list_export(request: HttpRequest, format: str) -> HttpResponse | Str
                 "More than %(count)s contacts match: too many for an Excel file. "
                 "Narrow the filters or export them as CSV."
             )
-            % {"count": f"{XLSX_MAX_ROWS:,}"},
+            % {"count": number_format(XLSX_MAX_ROWS, use_l10n=True, force_grouping=True)},
         )
         query = request.GET.urlencode()
         return redirect(reverse("contacts:list") + (f"?{query}" if query else ""))
@@ -273,7 +274,11 @@ def contact_export(request: HttpRequest, pk: int) -> HttpResponse:
     data = services.contact_export(contact)
     if request.GET.get("format") == "csv":
         rows = [
-            *(["contact", key, value] for key, value in data["contact"].items()),
+            # The data as stored (ids, ISO dates, True/False), as text: never regrouped or reformatted.
+            *(
+                ["contact", key, "" if value is None else str(value)]
+                for key, value in data["contact"].items()
+            ),
             ["partner", "name", data["partner"]["name"]],
             ["types", "codes", ", ".join(data["types"])],
             *(

@@ -104,6 +104,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @function_required(RUN)
 def failures(request: HttpRequest, pk: int, format: str) -> HttpResponse:
     run = get_visible_or_404(request, ImportRun, pk)
-    rows = ([failure["row"], failure["reason"]] for failure in run.failures)
+    # The row number as text, as the file's row is named (never grouped: "1234", not "1,234").
+    rows = ([str(failure["row"]), failure["reason"]] for failure in run.failures)
     name = f"import-{run.pk}-failures"
     return table_response(name, [_("Row"), _("Reason")], rows, format=format)

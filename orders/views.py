@@ -8,11 +8,10 @@ orders the viewer sees.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.contrib import messages
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,14 +20,13 @@ from companies.permissions import member_required
 from companies.preferences import PAGE_SIZE_CHOICES, per_page
 from companies.saved_views import opens_default_view
 from companies.visibility import Viewer, get_visible_or_404
-from core.export import csv_stream_response, table_response
+from core.export import list_export_response
 from core.paging import CappedPaginator
 from orders.filters import OrderFilter, ProductFilter
 from orders.models import Order, OrderLine, Product
 
 ORDER_LIST = "orders"  # the list's name for remembered page sizes and saved views
 PRODUCT_LIST = "products"
-XLSX_MAX_ROWS = 20_000  # an XLSX file is built in memory; a longer list goes out as CSV, which streams
 
 
 def _filtered(request: HttpRequest, filter_class, queryset):
@@ -104,12 +102,13 @@ def product_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-# The exports' columns, in order: (header, the cell of a row). Amounts go out as plain numbers with a
-# decimal point (a spreadsheet formats them), dates as ISO dates.
+# The exports' columns, in order: (header, the cell of a row). Each cell keeps its Python type and
+# core.export writes it in the reader's language: the total a grouped number (its currency in the next
+# column), the date as the pages write it, counts and quantities grouped; numbers, codes and ids as text.
 ORDER_COLUMNS = (
     (gettext_lazy("Number"), lambda order: order.number),
     (gettext_lazy("Kind"), lambda order: order.get_kind_display()),
-    (gettext_lazy("Date"), lambda order: order.ordered_on.isoformat()),
+    (gettext_lazy("Date"), lambda order: order.ordered_on),
     (gettext_lazy("Partner"), lambda order: order.partner.name if order.partner else ""),
     (gettext_lazy("Tax number"), lambda order: order.partner.tax_number if order.partner else ""),
     (gettext_lazy("Status"), lambda order: order.get_status_display()),
@@ -123,31 +122,19 @@ PRODUCT_COLUMNS = (
     (gettext_lazy("Unit"), lambda product: product.unit),
     (gettext_lazy("Active"), lambda product: _("yes") if product.is_active else _("no")),
     (gettext_lazy("Orders"), lambda product: product.order_count),
-    (gettext_lazy("Ordered quantity"), lambda product: f"{product.ordered_quantity.normalize():f}"),
+    # 12.500 -> 12.5: a quantity shows the places it needs.
+    (gettext_lazy("Ordered quantity"), lambda product: product.ordered_quantity.normalize()),
     (gettext_lazy("ERP id"), lambda product: product.erp_id or ""),
 )
 
 
 def _export(request: HttpRequest, rows, columns, name: str, list_url: str, format: str):
+    """CSV streamed, or XLSX up to core.export's row cap (else back to the list with a message)."""
     header = [header for header, _cell in columns]
-
-    def cells():
-        for row in rows.iterator(chunk_size=2000):
-            yield [cell(row) for _header, cell in columns]
-
-    if format == "csv":
-        return csv_stream_response(f"{name}.csv", header, cells())
-    if rows[: XLSX_MAX_ROWS + 1].count() > XLSX_MAX_ROWS:
-        messages.error(
-            request,
-            _(
-                "More than %(count)s rows match: too many for an Excel file. Narrow the filters or export them as CSV."
-            )
-            % {"count": f"{XLSX_MAX_ROWS:,}"},
-        )
-        query = request.GET.urlencode()
-        return redirect(reverse(list_url) + (f"?{query}" if query else ""))
-    return table_response(name, header, cells(), format="xlsx")
+    cells = ([cell(row) for _header, cell in columns] for row in rows.iterator(chunk_size=2000))
+    return list_export_response(
+        request, name, header, cells, queryset=rows, format=format, list_url=reverse(list_url)
+    )
 
 
 # Exports use the list's access: whoever sees the list may take it along.

@@ -350,7 +350,7 @@ class CommunicationListTests(TestCase):
         self.assertEqual(len(rows[0]), 11)
         self.assertEqual([row[0] for row in rows[1:]], ["OUT-2026-000002", "OUT-2026-000001"])
         callback = rows[2]
-        self.assertEqual(callback[1], "2026-10-02T10:00:00+02:00")  # local time, ISO 8601
+        self.assertEqual(callback[1], "02/10/2026 10:00")  # local time, as the English pages write it
         self.assertEqual(callback[2:7], ["Outgoing", "Phone", "Kovács Bt.", "", "Callback"])
         self.assertEqual(callback[7:11], ["Bea Boss", "Sam Seller", "Answered", "Thread of OUT-2026-000001"])
 
@@ -577,6 +577,6 @@ class TaskListTests(TestCase):
         self.assertEqual([row[0] for row in rows[1:]], ["T-2026-000002", "T-2026-000010"])
         self.assertEqual(
             rows[2],
-            ["T-2026-000010", "2025-05-01T08:00:00+02:00", "2025-06-01T14:00:00+02:00", "Done", "'@evil",
+            ["T-2026-000010", "01/05/2025 08:00", "01/06/2025 14:00", "Done", "'@evil",
              "'=cmd()", "Ulla User", "", "Thread of T-2026-000010"],
         )  # fmt: skip

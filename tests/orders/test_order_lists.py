@@ -149,7 +149,7 @@ class OrderListTests(TestCase):
         rows = csv_rows(self.get(self.seller, "/orders/export.csv", sort="number"))
         self.assertEqual(rows[0][:4], ["Number", "Kind", "Date", "Partner"])
         self.assertEqual([row[0] for row in rows[1:]], ["PO-0001", "SO-DUNA-1", "SO-DUNA-2"])
-        self.assertEqual(rows[2][6], "1234567.50")
+        self.assertEqual(rows[2][6:8], ["1,234,567.50", "HUF"])  # grouped as in English, its currency apart
         rows = csv_rows(self.get(self.seller, "/orders/export.csv", status="done"))
         self.assertEqual([row[0] for row in rows[1:]], ["SO-DUNA-2"])
 
@@ -212,7 +212,7 @@ class ProductListTests(TestCase):
 
     def test_exports(self):
         rows = csv_rows(self.get(self.seller, "/products/export.csv"))
-        self.assertEqual(rows[1][:6], ["B-100", "Bolt M8", "pcs", "yes", "1", "1500"])
+        self.assertEqual(rows[1][:6], ["B-100", "Bolt M8", "pcs", "yes", "1", "1,500"])
         self.assertEqual(self.get(self.seller, "/products/export.xlsx").status_code, 200)
 
 
