@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from companies.models import Company, Membership, SupervisorEdge, User
@@ -124,13 +124,18 @@ def digest_message(delivery: DigestDelivery) -> EmailMessage:
         return EmailMessage(subject=subject, body="\n".join(lines), to=[user.email])
 
 
+def _number(value: int) -> str:
+    """A count grouped in the e-mail's language ("1,234", "1 234"), as amounts are on pages and letters."""
+    return number_format(value, use_l10n=True, force_grouping=True)
+
+
 def _change(row, key: str) -> str:
     change = row.change(key)
-    return f" ({change:+d})" if change else ""
+    return f" ({'+' if change > 0 else '-'}{_number(abs(change))})" if change else ""
 
 
 def _line(name: str, row) -> str:
-    c = row.current
+    c = {key: _number(value) for key, value in row.current.items()}
     return _(
         "%(name)s: %(communications)s communications%(comm_change)s, %(events)s events held%(events_change)s, "
         "%(overdue_meetings)s overdue meetings, %(tasks_done)s tasks done, %(overdue_tasks)s overdue tasks, "
