@@ -16,9 +16,14 @@ from django.db.models import CharField, DateTimeField, F, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
-from communications.models import Communication, Task, Thread
+from communications.models import Communication, Task, TaskStatus, Thread
 from companies.visibility import Viewer
+from core.rows import RowCells, choice_labels, joined
+from core.templatetags.crm import money
 from events.models import Event
 from orders.models import Order
 
@@ -125,3 +130,56 @@ class TimelinePage:
         for item in items:
             item.obj = loaded.get((item.kind, item.pk))
         self.items = [item for item in items if item.obj is not None]
+
+    def items_html(self) -> SafeString:
+        return timeline_html(self.items)
+
+
+def timeline_html(items: list[Item]) -> SafeString:
+    """The timeline's items written in Python (core/rows.py says why): the same markup the template
+    wrote, at a fraction of its cost for a page of 50."""
+    cells = RowCells()
+    incoming, outgoing = escape(gettext("Incoming")), escape(gettext("Outgoing"))
+    channels = choice_labels(Communication, "channel")
+    statuses = choice_labels(Task, "status")
+    order_kinds = choice_labels(Order, "kind")
+    order_statuses = choice_labels(Order, "status")
+    now = timezone.now()
+    rows: list[str] = []
+    for item in items:
+        obj = item.obj
+        when = f'<time datetime="{timezone.localtime(item.when).isoformat()}">'
+        if item.kind == "communication":
+            arrow = f"← {incoming}" if obj.direction == "in" else f"→ {outgoing}"
+            assignee = f" → {escape(obj.assignee)}" if obj.assignee_id else ""
+            rows.append(
+                f'<li class="timeline-item kind-communication direction-{escape(obj.direction)}">'
+                f"{when}{cells.datetime(item.when)}</time> "
+                f'<span class="direction-label">{arrow} · {escape(channels.get(obj.channel, obj.channel))}</span> '
+                f"{cells.link('communications:communication', obj.pk, f'{obj.number} {obj.subject}')} "
+                f"<small>{escape(obj.author)}{assignee}</small></li>"
+            )
+        elif item.kind == "task":
+            overdue = obj.status != TaskStatus.DONE and obj.deadline is not None and obj.deadline < now
+            assignee = f" <small>→ {escape(obj.assignee)}</small>" if obj.assignee_id else ""
+            rows.append(
+                f'<li class="timeline-item kind-task{" overdue" if overdue else ""}">'
+                f"{when}{cells.datetime(item.when)}</time> "
+                f'<span class="badge task-status-{escape(obj.status)}">{escape(statuses.get(obj.status, obj.status))}</span> '
+                f"{cells.link('communications:task', obj.pk, f'{obj.number} {obj.subject}')}{assignee}</li>"
+            )
+        elif item.kind == "event":
+            rows.append(
+                f'<li class="timeline-item kind-event">{when}{cells.datetime(item.when)}</time> '
+                f"{cells.link('events:detail', obj.pk, f'{obj.type.name}: {obj.subject}')} "
+                f"<small>{escape(obj.owner)}</small></li>"
+            )
+        else:
+            label = f"{order_kinds.get(obj.kind, obj.kind)} {obj.number}"
+            rows.append(
+                f'<li class="timeline-item kind-order">{when}{cells.date(item.when)}</time> '
+                f'<a href="{escape(obj.get_absolute_url())}">{escape(label)}</a> '
+                f"<small>{escape(money(obj.total, obj.currency))} · "
+                f"{escape(order_statuses.get(obj.status, obj.status))}</small></li>"
+            )
+    return joined(rows)

@@ -304,7 +304,6 @@ class TimelineTests(TestCase):
         times = [item.when for item in page.items]
         self.assertEqual(times, sorted(times))
 
-
     def test_pages_split_the_timeline_in_order_whatever_the_page_number_says(self):
         self.add_items(119)  # 120 items with the order
         keys = lambda page: [(item.kind, item.pk) for item in page.items]  # noqa: E731
@@ -325,6 +324,23 @@ class TimelineTests(TestCase):
         self.assertEqual((past.page.number, keys(past)), (3, keys(third)))
         self.assertEqual(keys(TimelinePage(self.thread, "x")), keys(first))
         self.assertEqual(keys(TimelinePage(self.thread, "-4")), keys(first))
+
+    def test_the_page_shows_every_kind_with_its_link_and_labels(self):
+        self.add_items(8)
+        _count, response = self.page_queries()
+        page = response.content.decode()
+        for item in TimelinePage(self.thread, 1).items:
+            self.assertIn(f'href="{item.obj.get_absolute_url()}"', page)
+        communication = Communication.objects.filter(thread=self.thread, direction="in").first()
+        task = Task.objects.filter(thread=self.thread).first()
+        self.assertIn(f"{communication.number} {communication.subject}", page)
+        self.assertIn("← Incoming · ", page)
+        self.assertIn("→ Outgoing · ", page)
+        self.assertIn(
+            f'<span class="badge task-status-{task.status}">{task.get_status_display()}</span>', page
+        )
+        self.assertIn("SO-8", page)
+        self.assertRegex(page, r'<time datetime="2026-01-01T0[01]:00:00\+0[12]:00">')
 
     def test_an_empty_thread_has_one_empty_page(self):
         page = TimelinePage(self.thread, 5)
