@@ -112,6 +112,23 @@ def _finish(table: list[list[object]], encoding: str) -> Sheet:
     return Sheet(headers=headers, rows=[(row + [""] * width)[:width] for row in body], encoding=encoding)
 
 
+def delimiter_of(text: str) -> str:
+    """The CSV's column separator: of comma, semicolon and tab, the one that splits the header row into
+    the most columns (a comma when none splits it). Excel writes a semicolon where the decimal
+    separator is a comma (hu, bg), and so do our exports (core/export.py). The header names the
+    columns and holds no separator of its own, whereas csv.Sniffer, which wants every line to hold as
+    many, gives up on a file whose quoted cells hold one ("Alfa; Béta Kft.")."""
+    best, most = ",", 1
+    for delimiter in (",", ";", "\t"):
+        try:
+            header = next(csv.reader(io.StringIO(text[:20_000], newline=""), delimiter=delimiter), [])
+        except csv.Error:
+            continue
+        if len(header) > most:
+            best, most = delimiter, len(header)
+    return best
+
+
 def _read_csv(data: bytes, encoding: str) -> Sheet:
     if encoding == "auto":
         encoding = detect_encoding(data)
@@ -124,13 +141,8 @@ def _read_csv(data: bytes, encoding: str) -> Sheet:
         ) from None
     if "\x00" in text:
         raise SheetError(_("This does not look like a CSV file (it holds binary data)."))
-    sample = text[:20_000]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        table = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text)))
     except csv.Error as error:
         raise SheetError(_("The CSV file is malformed: %(error)s") % {"error": error}) from None
     return _finish(table, encoding)
