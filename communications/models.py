@@ -67,7 +67,7 @@ class ThreadQuerySet(CompanyOwnedQuerySet):
     owner_fields = ("owner",)
 
     def extra_visibility(self, viewer, ids) -> Q:
-        people = Q(author_id__in=ids) | Q(assignee_id__in=ids)
+        people = Q(author_id__any_of=ids) | Q(assignee_id__any_of=ids)
         return Exists(Communication.objects.filter(people, thread=OuterRef("pk"))) | Exists(
             Task.objects.filter(people, thread=OuterRef("pk"))
         )

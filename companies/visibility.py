@@ -28,6 +28,7 @@ from django.db.models.sql.where import AND, OR
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+import core.lookups  # noqa: F401  (registers `any_of`, used by the visibility rule)
 from companies.access import access_of
 from companies.hierarchy import subordinate_ids
 from companies.models import Company, Membership, Share, User
@@ -139,11 +140,11 @@ class CompanyOwnedQuerySet(models.QuerySet):
         ids = viewer.visible_user_ids
         condition = Q()
         for owner_field in self.owner_fields:
-            condition |= Q(**{f"{owner_field}_id__in": ids})
+            condition |= Q(**{f"{owner_field}_id__any_of": ids})
         if self.participant_field:
             through = self.model._meta.get_field(self.participant_field).remote_field.through
             source = self.model._meta.model_name
-            condition |= Exists(through.objects.filter(**{source: OuterRef("pk"), "user_id__in": ids}))
+            condition |= Exists(through.objects.filter(**{source: OuterRef("pk"), "user_id__any_of": ids}))
         condition |= self.extra_visibility(viewer, ids)
         condition |= Q(pk__in=granted_pks(viewer, self.model))
         visible = queryset.filter(condition)
@@ -171,7 +172,7 @@ class CompanyOwnedQuerySet(models.QuerySet):
         branches, before = [], Q()
         for owner_field in self.owner_fields:
             branches.append((owner_field, before))
-            before &= ~Q(**{f"{owner_field}_id__in": ids})
+            before &= ~Q(**{f"{owner_field}_id__any_of": ids})
         branches.append((None, Q(pk__in=granted_pks(viewer, self.model)) & before))
         return branches
 
