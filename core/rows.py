@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import dateformat, formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from core.templatetags.crm import link
 
@@ -61,3 +62,22 @@ class RowCells:
 def joined(rows: list[str]) -> SafeString:
     """The rows as one safe string: each row was built from escaped values (see the module docstring)."""
     return mark_safe("".join(rows))  # noqa: S308
+
+
+class RowMenu:
+    """A row's actions cell: one narrow button opening a small menu (a <details>: works by keyboard and
+    without JavaScript). Built once per page (the labels are translated once); `items` are our own links
+    and buttons, built from escaped values."""
+
+    def __init__(self) -> None:
+        self._label = gettext("Actions: %(name)s")
+        self._title = escape(gettext("Actions"))
+
+    def cell(self, name: object, items: list[str]) -> str:
+        label = escape(self._label % {"name": name})
+        entries = "".join([f"<li>{item}</li>" for item in items])
+        return (
+            f'<td class="row-actions"><details class="row-menu"><summary title="{self._title}">'
+            f'<span aria-hidden="true">⋯</span><span class="visually-hidden">{label}</span></summary>'
+            f"<ul>{entries}</ul></details></td>"
+        )

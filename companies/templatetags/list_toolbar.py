@@ -29,10 +29,11 @@ from companies.saved_views import (
     without_page_size,
 )
 from companies.visibility import Viewer
+from core.columns import PARAM as COLUMNS_PARAM
 
 register = template.Library()
 
-NOT_CHIPS = frozenset({"sort", "page", "per_page", ALL_PARAM})
+NOT_CHIPS = frozenset({"sort", "page", "per_page", ALL_PARAM, COLUMNS_PARAM})
 
 
 def _empty(value) -> bool:
@@ -94,6 +95,12 @@ def _chips(request, filterset) -> list[dict]:
     return chips
 
 
+def _clear_url(request) -> str:
+    """The "Clear all" link: without the filters, with the column choice."""
+    kept = [(COLUMNS_PARAM, value) for value in request.GET.getlist(COLUMNS_PARAM) if value]
+    return f"{request.path}?{urlencode([(ALL_PARAM, '1'), *kept])}"
+
+
 def _hiding(filterset, chips: list[dict]) -> list[dict]:
     """The chips whose filter alone leaves nothing of the visible rows (one EXISTS each, only when empty)."""
     if not filterset.form.is_valid():
@@ -114,6 +121,8 @@ def _saved_views(request, list_name: str) -> dict:
     views = list(SavedView.objects.visible_to(Viewer.for_request(request)).filter(list_name=list_name))
     current = normalized_query(_pairs(request.GET))
     current_filters = without_page_size(current)
+    # Only the column choice (no filter): still the "All" tab.
+    only_columns = all(key == COLUMNS_PARAM for key, _value in parse_qsl(current_filters))
     default = default_view_id(request.user, list_name)
     tabs = []
     active = None
@@ -140,7 +149,7 @@ def _saved_views(request, list_name: str) -> dict:
         "tabs": tabs,
         "active_view": active,
         "active_is_default": active is not None and active.pk == default,
-        "all_active": current_filters == "",
+        "all_active": only_columns,
         "all_url": f"{list_url}?{ALL_PARAM}=1",
         "query": current,
         "has_default": default is not None and any(tab["default"] for tab in tabs),
@@ -168,9 +177,11 @@ def list_toolbar(
     hide: str = "",
     hint: str = "",
     target: str = "",
+    columns=None,
 ):
     """`quick`: the fields beside the search box; `hide`: fields the page offers another way (kept as
-    hidden inputs so the form does not drop them); `hint`: the search box's placeholder."""
+    hidden inputs so the form does not drop them); `hint`: the search box's placeholder; `columns`: the
+    page's `core.columns.ColumnChoice`, for the "Columns" picker."""
     request = context["request"]
     form = filterset.form if filterset is not None else None
     quick_names = [name for name in quick.split() if form is not None and name in form.fields]
@@ -204,7 +215,7 @@ def list_toolbar(
         "more_open": any(chip["name"] in more_names for chip in chips)
         or (form is not None and any(name in more_names for name in form.errors)),
         "chips": chips,
-        "clear_url": f"{request.path}?{ALL_PARAM}=1",
+        "clear_url": _clear_url(request),
         "empty": empty,
         "hiding": _hiding(filterset, chips) if empty and chips else [],
         "per_page": per_page if per_page in PAGE_SIZE_CHOICES else "",
@@ -213,4 +224,5 @@ def list_toolbar(
         "save_query": _with_page_size(saved.get("query", ""), page),
         "target": target,
         "hint": hint,
+        "columns": columns,
     }
