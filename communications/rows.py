@@ -1,24 +1,55 @@
 """The rows of the communication and task lists, written in Python (core/rows.py says why).
 
-Each kind has its own few cells; the shared ones come from one place, as in the CSV export.
+Each kind has its own few cells; the shared ones come from one place, as in the CSV export. The columns
+are declared once per kind (`TASK_LIST_COLUMNS`, `COMMUNICATION_LIST_COLUMNS`): the header, the "Columns" picker
+and the rows read them. Each row ends with its actions menu (`core.rows.RowMenu`).
 """
 
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from communications.models import Communication, Task, TaskStatus
-from core.rows import DASH, RowCells, choice_labels, joined
+from core.columns import Column, ColumnChoice, ListColumns
+from core.rows import DASH, RowCells, RowMenu, choice_labels, joined
+from core.templatetags.crm import link
+
+# The shared columns of both kinds, in the order the kinds show them.
+SHARED_COLUMNS = (
+    Column("counterparty", _("Counterparty")),
+    Column("subject", _("Subject"), sort="subject"),
+    Column("author", _("Author")),
+    Column("assignee", _("Assignee")),
+)
+TASK_LIST_COLUMNS = ListColumns(
+    Column("number", _("Number"), sort="number"),
+    Column("deadline", _("Deadline"), sort="deadline"),
+    Column("status", _("Status"), sort="status"),
+    *SHARED_COLUMNS,
+    Column("created", _("Created"), sort="created"),
+)
+COMMUNICATION_LIST_COLUMNS = ListColumns(
+    Column("number", _("Number"), sort="number"),
+    Column("created", _("Created"), sort="created"),
+    Column("direction", _("Direction"), sort="direction"),
+    Column("channel", _("Channel"), sort="channel"),
+    *SHARED_COLUMNS,
+    Column("status", _("Status"), sort="status"),
+)
+# The page's one form the tasks' "Mark done" buttons submit (in _item_rows.html, with the CSRF token).
+ROW_ACTION_FORM = "row-action-form"
 
 
-def _shared_cells(item, cells: RowCells) -> str:
+def _shared_cells(item, cells: RowCells) -> tuple[str, str, str, str]:
     thread = cells.link("communications:thread", item.thread_id, item.thread.subject)
     counterparty = item.partner.name if item.partner_id else item.counterparty_text
     return (
-        f"<td>{cells.text(counterparty)}</td>"
-        f"<td>{escape(item.subject)}<br><small>{thread}</small></td>"
-        f"<td>{escape(item.author)}</td><td>{cells.text(item.assignee)}</td>"
+        f"<td>{cells.text(counterparty)}</td>",
+        f"<td>{escape(item.subject)}<br><small>{thread}</small></td>",
+        f"<td>{escape(item.author)}</td>",
+        f"<td>{cells.text(item.assignee)}</td>",
     )
 
 
@@ -33,44 +64,80 @@ def _select_cell(item, label: str) -> str:
     )
 
 
-def task_rows_html(tasks) -> SafeString:
+def task_rows_html(tasks, columns: ColumnChoice | None = None, *, can_change: bool = False) -> SafeString:
+    """`can_change`: the viewer's change_task function, read once per page (Edit, Mark done)."""
+    columns = columns or TASK_LIST_COLUMNS.all()
     cells = RowCells()
     statuses = choice_labels(Task, "status")
     overdue_label = f' <strong class="overdue-label">{escape(gettext("Overdue"))}</strong>'
     now = timezone.now()
     select = gettext("Select %(number)s")
+    menu = RowMenu()
+    open_label, edit_label, done_label = (
+        escape(pgettext("row action", "Open")),
+        escape(gettext("Edit")),
+        escape(gettext("Mark done")),
+    )
     rows = []
     for task in tasks:
         overdue = task.status != TaskStatus.DONE and task.deadline is not None and task.deadline < now
+        row = (
+            f"<td>{cells.link('communications:task', task.pk, task.number)}</td>",
+            f'<td class="deadline">{cells.datetime(task.deadline)}{overdue_label if overdue else ""}</td>',
+            f'<td><span class="badge task-status-{escape(task.status)}">{escape(statuses.get(task.status, task.status))}</span></td>',
+            *_shared_cells(task, cells),
+            f'<td class="date">{cells.date(task.created_at)}</td>',
+        )
+        items = [f'<a href="{link("communications:task", task.pk)}">{open_label}</a>']
+        if can_change:
+            items.append(f'<a href="{link("communications:task_edit", task.pk)}">{edit_label}</a>')
+            if task.status != TaskStatus.DONE:
+                items.append(
+                    f'<button type="submit" form="{ROW_ACTION_FORM}" '
+                    f'formaction="{link("communications:task_move", task.pk)}">{done_label}</button>'
+                )
         rows.append(
             f"<tr{OVERDUE_CLASS if overdue else ''}>{_select_cell(task, select)}"
-            f"<td>{cells.link('communications:task', task.pk, task.number)}</td>"
-            f'<td class="deadline">{cells.datetime(task.deadline)}{overdue_label if overdue else ""}</td>'
-            f'<td><span class="badge task-status-{escape(task.status)}">{escape(statuses.get(task.status, task.status))}</span></td>'
-            f"{_shared_cells(task, cells)}"
-            f'<td class="date">{cells.date(task.created_at)}</td></tr>'
+            f"{columns.pick(row)}{menu.cell(task.number, items)}</tr>"
         )
     return joined(rows)
 
 
-def communication_rows_html(communications) -> SafeString:
+def communication_rows_html(
+    communications, columns: ColumnChoice | None = None, *, can_change: bool = False
+) -> SafeString:
+    """`can_change`: the viewer's change_communication function, read once per page (Edit)."""
+    columns = columns or COMMUNICATION_LIST_COLUMNS.all()
     cells = RowCells()
     statuses = choice_labels(Communication, "status")
     directions = choice_labels(Communication, "direction")
     channels = choice_labels(Communication, "channel")
     arrows = {"in": "←", "out": "→"}
     select = gettext("Select %(number)s")
+    menu = RowMenu()
+    open_label, edit_label, thread_label = (
+        escape(pgettext("row action", "Open")),
+        escape(gettext("Edit")),
+        escape(gettext("Open the thread")),
+    )
     rows = []
     for item in communications:
         direction = escape(item.direction)
+        row = (
+            f"<td>{cells.link('communications:communication', item.pk, item.number)}</td>",
+            f'<td class="date">{cells.datetime(item.created_at)}</td>',
+            f'<td class="direction-label"><span aria-hidden="true">{arrows.get(item.direction, DASH)}</span> '
+            f"{escape(directions.get(item.direction, item.direction))}</td>",
+            f"<td>{escape(channels.get(item.channel, item.channel))}</td>",
+            *_shared_cells(item, cells),
+            f'<td><span class="badge communication-status-{escape(item.status)}">{escape(statuses.get(item.status, item.status))}</span></td>',
+        )
+        items = [f'<a href="{link("communications:communication", item.pk)}">{open_label}</a>']
+        if can_change:
+            items.append(f'<a href="{link("communications:communication_edit", item.pk)}">{edit_label}</a>')
+        items.append(f'<a href="{link("communications:thread", item.thread_id)}">{thread_label}</a>')
         rows.append(
             f'<tr class="direction-{direction}">{_select_cell(item, select)}'
-            f"<td>{cells.link('communications:communication', item.pk, item.number)}</td>"
-            f'<td class="date">{cells.datetime(item.created_at)}</td>'
-            f'<td class="direction-label"><span aria-hidden="true">{arrows.get(item.direction, DASH)}</span> '
-            f"{escape(directions.get(item.direction, item.direction))}</td>"
-            f"<td>{escape(channels.get(item.channel, item.channel))}</td>"
-            f"{_shared_cells(item, cells)}"
-            f'<td><span class="badge communication-status-{escape(item.status)}">{escape(statuses.get(item.status, item.status))}</span></td></tr>'
+            f"{columns.pick(row)}{menu.cell(item.number, items)}</tr>"
         )
     return joined(rows)

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -96,7 +97,8 @@ def task_board(request: HttpRequest) -> HttpResponse:
 @function_required("communications.change_task")
 @require_POST
 def task_move(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change a visible task's status (the board's drag and drop and its keyboard alternative)."""
+    """Change a visible task's status (the board's drag and drop and its keyboard alternative; the task
+    list's "Mark done" row action, which sends `next`: the list page to come back to)."""
     task = get_visible_or_404(request, Task, pk)
     status = request.POST.get("status", "")
     query = normalized_query(request.POST.get("query", ""))
@@ -114,4 +116,7 @@ def task_move(request: HttpRequest, pk: int) -> HttpResponse:
         context = {**_board(request, QueryDict(query)), "moved": task.pk, "note": note}
         return render(request, "communications/_task_board.html", context, status=status_code)
     (messages.success if status_code == 200 else messages.error)(request, note)
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
     return redirect(reverse("communications:task_board") + (f"?{query}" if query else ""))

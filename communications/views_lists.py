@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy
 from communications.filters import CommunicationFilter, TaskFilter
 from communications.models import Communication, Direction, Task, Thread
 from communications.paging import CappedPaginator
-from communications.rows import communication_rows_html, task_rows_html
+from communications.rows import (
+    COMMUNICATION_LIST_COLUMNS,
+    TASK_LIST_COLUMNS,
+    communication_rows_html,
+    task_rows_html,
+)
 from companies.permissions import function_required, has_function
 from companies.preferences import per_page
 from companies.visibility import Viewer, visible_rows
@@ -77,6 +82,8 @@ def _per_page(request: HttpRequest) -> int:
 def _render_list(
     request: HttpRequest, filterset, items, template: str, rows_template: str, rows_html, extra: dict
 ):
+    """`rows_html(page's items, columns, can_change=)` writes the rows; `extra` has the list's columns
+    (`columns`) and the viewer's change function (`can_change`)."""
     number = request.GET.get("page")
     # Each part of the visibility rule reads only the page's rows in the list's order (visible_rows).
     rows = visible_rows(items, Viewer.for_request(request))
@@ -84,7 +91,7 @@ def _render_list(
     context = {
         "filter": filterset,
         "page": page,
-        "rows": rows_html(page.object_list),
+        "rows": rows_html(page.object_list, extra["columns"], can_change=extra["can_change"]),
         "page_sizes": PAGE_SIZES,
         **extra,
     }
@@ -109,6 +116,8 @@ def communication_list(request: HttpRequest) -> HttpResponse:
         {
             "direction": direction if direction in Direction.values else "",
             "can_add": has_function(request, "communications.add_communication"),
+            "can_change": has_function(request, "communications.change_communication"),
+            "columns": COMMUNICATION_LIST_COLUMNS.choose(request.GET),
         },
     )
 
@@ -124,7 +133,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "communications/task_list.html",
         "communications/_task_rows.html",
         task_rows_html,
-        {"can_add": has_function(request, "communications.add_task")},
+        {
+            "can_add": has_function(request, "communications.add_task"),
+            "can_change": has_function(request, "communications.change_task"),
+            "columns": TASK_LIST_COLUMNS.choose(request.GET),
+        },
     )
 
 

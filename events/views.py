@@ -24,6 +24,7 @@ from events.models import (
     ReminderDelivery,
     ReminderStatus,
 )
+from events.rows import EVENT_COLUMNS
 
 EVENT_FUNCTIONS = {"view": "events.view_event", "add": "events.add_event", "change": "events.change_event"}
 
@@ -56,6 +57,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "page_sizes": PAGE_SIZE_CHOICES,
             "can_add": has_function(request, EVENT_FUNCTIONS["add"]),
+            "columns": EVENT_COLUMNS.choose(request.GET),
+            "can_edit": has_function(request, EVENT_FUNCTIONS["change"]),
+            # Closing someone else's event needs this function; one's own needs none (event_close).
+            "can_close_others": has_function(request, "events.close_subordinate_event"),
         },
     )
 

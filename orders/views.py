@@ -24,6 +24,7 @@ from core.export import list_export_response
 from core.paging import CappedPaginator
 from orders.filters import OrderFilter, ProductFilter
 from orders.models import Order, OrderLine, Product
+from orders.rows import ORDER_LIST_COLUMNS
 
 ORDER_LIST = "orders"  # the list's name for remembered page sizes and saved views
 PRODUCT_LIST = "products"
@@ -87,6 +88,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "page_sizes": PAGE_SIZE_CHOICES,
         "page_totals": _page_totals(page.object_list),
         "list_name": ORDER_LIST,
+        "columns": ORDER_LIST_COLUMNS.choose(request.GET),
     }
     template = "orders/_order_rows.html" if request.htmx else "orders/order_list.html"
     return render(request, template, context)

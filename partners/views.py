@@ -26,7 +26,7 @@ from partners.forms import (
     TurnoverFormSet,
 )
 from partners.models import Asset, OwnerChange, Partner, PartnerAccount, Turnover
-from partners.rows import partner_rows_html
+from partners.rows import PARTNER_COLUMNS, PartnerActions, partner_rows_html
 from partners.validators import validate_tax_number
 
 # What the partner pages show about the account, loaded with it.
@@ -52,13 +52,20 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     # Counted up to a cap ("more than 1,000"), not every visible account (core/paging.py).
     page = CappedPaginator(rows, per_page(request, "partners"), page=number).get_page(number)
     template = "partners/_partner_rows.html" if request.htmx else "partners/partner_list.html"
+    columns = PARTNER_COLUMNS.choose(request.GET)
+    actions = PartnerActions(
+        edit=has_function(request, "partners.change_partner"),
+        add_event=has_function(request, "events.add_event"),
+        add_communication=has_function(request, "communications.add_communication"),
+    )
     return render(
         request,
         template,
         {
             "filter": filterset,
             "page": page,
-            "rows": partner_rows_html(page.object_list),
+            "columns": columns,
+            "rows": partner_rows_html(page.object_list, columns, actions),
             "page_sizes": PAGE_SIZE_CHOICES,
             "can_export": has_function(request, "partners.export_partners"),
             "can_add": has_function(request, "partners.add_partner"),

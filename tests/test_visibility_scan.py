@@ -42,8 +42,8 @@ PRODUCT_APPS = [
     "search",
     "api",
 ]
-# Views, services and tasks by file name; the background jobs' own modules by path.
-SCANNED_NAMES = ("views*.py", "services.py", "tasks.py")
+# Views, list rows, services and tasks by file name; the background jobs' own modules by path.
+SCANNED_NAMES = ("views*.py", "rows.py", "services.py", "tasks.py")
 JOB_MODULES = (
     "events/discipline.py",
     "events/reminders.py",
@@ -60,7 +60,7 @@ LOADERS = {"get_object_or_404", "get_list_or_404"}
 
 # (module, function) -> why this place filters by company by hand.
 ALLOWED: dict[tuple[str, str], str] = {
-    ("contacts.views", "_read_gdpr_statuses"): (
+    ("contacts.rows", "_read_gdpr_statuses"): (
         "the GDPR statuses of the contacts already on the page (read through visible_to): a notice is "
         "keyed by company and address, and only the page's contacts and addresses are asked for"
     ),
