@@ -6,7 +6,8 @@ remembers the mapping for the user's next file of that kind) -> preview (`import
 (`import_run_execute`).
 
 How the job runs a file (`import_run_execute`):
-1. Claim the run (compare-and-swap queued/running -> running), read the stored file again.
+1. Claim the run (compare-and-swap queued/running -> running), read the stored file, the whole of it
+   (the upload and the preview read only its head), and set the exact row count.
 2. Check that the user who started it is still an active member allowed to import.
 3. Rows go in chunks of `CHUNK` rows, one transaction per chunk and a savepoint per row: a failed row
    is rolled back alone and recorded with its row number and reason; the others go on.
@@ -38,10 +39,11 @@ from django.utils.translation import gettext as _
 from companies.models import Company, User
 from companies.visibility import Viewer
 from imports.models import ImportMapping, ImportRun, ImportSheet, RunStatus
-from imports.reading import Sheet, SheetError, read_sheet, rows_from_json, rows_to_json
+from imports.reading import Sheet, SheetError, read_sheet, rows_from_json
 from imports.rows import FAILED, ROWS
 
 CHUNK = 500
+PREVIEW_ROWS = 20  # what the upload reads and the preview shows
 IMPORT_FUNCTION = "imports.run_import"
 RUN_TASK = "imports.tasks.run_import"
 # Failures kept for the result page and its download (a file of 50,000 bad rows keeps the first ones).
@@ -51,35 +53,40 @@ MAX_FAILURES_KEPT = 20_000
 def import_run_create(
     *, company: Company, actor: User, upload: UploadedFile, kind: str, encoding: str
 ) -> ImportRun:
-    """Store the uploaded file as a draft run once it reads as a sheet (else SheetError)."""
+    """Store the uploaded file as a draft run once its head reads as a sheet (else SheetError).
+
+    Only the header and the first rows are read here, in the request (`PREVIEW_ROWS`; the row count
+    from the file's dimension): the whole sheet is read by the job, which corrects the count."""
     data = upload.read()
-    sheet = read_sheet(data, upload.name or "", encoding=encoding)
-    if not sheet.rows:
+    sheet = read_sheet(data, upload.name or "", encoding=encoding, head=PREVIEW_ROWS)
+    if not sheet.total_rows:
         raise SheetError(_("The file has a header row but no data rows."))
     upload.seek(0)
-    with transaction.atomic():
-        run = ImportRun.objects.create(
-            company=company,
-            created_by=actor,
-            kind=kind,
-            file=upload,
-            original_name=(upload.name or "")[:255],
-            file_sha256=hashlib.sha256(data).hexdigest(),
-            encoding=encoding if sheet.encoding == "xlsx" else sheet.encoding,
-            headers=sheet.headers,
-            total_rows=len(sheet.rows),
-        )
-        ImportSheet.objects.create(run=run, rows=rows_to_json(sheet.rows))
-    return run
+    return ImportRun.objects.create(
+        company=company,
+        created_by=actor,
+        kind=kind,
+        file=upload,
+        original_name=(upload.name or "")[:255],
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding if sheet.encoding == "xlsx" else sheet.encoding,
+        headers=sheet.headers,
+        total_rows=sheet.total_rows,
+    )
 
 
-def read_run_sheet(run: ImportRun) -> Sheet:
-    """The rows as read at the upload (the stored file is read again only for a run without them)."""
+def read_run_sheet(run: ImportRun, *, head: int | None = None, count_rows: bool = True) -> Sheet:
+    """The run's sheet from its stored file (only the header and `head` rows if given). Runs uploaded
+    before the job read the file itself kept their rows as JSON (`ImportSheet`): those are used."""
     stored = ImportSheet.objects.filter(run=run).values_list("rows", flat=True).first()
     if stored is not None:
-        return Sheet(headers=run.headers, rows=rows_from_json(stored), encoding=run.encoding)
+        rows = rows_from_json(stored)
+        kept = rows if head is None else rows[:head]
+        return Sheet(headers=run.headers, rows=kept, encoding=run.encoding, total_rows=len(rows))
     with run.file.open("rb") as handle:
-        return read_sheet(handle.read(), run.original_name, encoding=run.encoding)
+        return read_sheet(
+            handle.read(), run.original_name, encoding=run.encoding, head=head, count_rows=count_rows
+        )
 
 
 def earlier_run_of_same_file(run: ImportRun, viewer: Viewer) -> ImportRun | None:
@@ -130,13 +137,13 @@ class PreviewRow:
     outcome: str  # "create", "update", "skip", "duplicate", "error"
 
 
-def import_preview(run: ImportRun, viewer: Viewer, *, limit: int = 20) -> list[PreviewRow]:
+def import_preview(run: ImportRun, viewer: Viewer, *, limit: int = PREVIEW_ROWS) -> list[PreviewRow]:
     """The first rows as the job would see them: cell errors, and what would happen to each row."""
-    sheet = read_run_sheet(run)
+    sheet = read_run_sheet(run, head=limit, count_rows=False)  # the count is the run's
     rows = ROWS[run.kind](company=run.company, actor=run.created_by, viewer=viewer)
     column_of = _columns(sheet, run.mapping)
     preview = []
-    for index, row in enumerate(sheet.rows[:limit]):
+    for index, row in enumerate(sheet.rows):
         values = {field: row[column] for field, column in column_of.items()}
         cleaned, errors = rows.validate(values)
         if errors:
@@ -200,10 +207,13 @@ def import_run_execute(
         )
         return run
     try:
-        sheet = read_run_sheet(run)
+        sheet = read_run_sheet(run)  # the whole file, here in the job (the upload read its head)
     except (SheetError, OSError) as error:
         _finish(run, RunStatus.FAILED, str(error))
         return run
+    if run.total_rows != len(sheet.rows):  # the upload's count was the file's dimension
+        ImportRun.objects.filter(pk=run.pk).update(total_rows=len(sheet.rows))
+        run.total_rows = len(sheet.rows)
     rows = ROWS[run.kind](company=run.company, actor=actor, viewer=viewer)
     column_of = _columns(sheet, run.mapping)
     outer = auditlog_value.get(None)

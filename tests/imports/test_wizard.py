@@ -21,7 +21,14 @@ from tests.factories import (
     member,
     supervise,
 )
-from tests.imports.sheets import csv_bytes, hu_tax_number, xlsx_bytes
+from tests.imports.sheets import (
+    csv_bytes,
+    hu_tax_number,
+    xlsx_bytes,
+    xlsx_damaged_at,
+    xlsx_with_formatted_rows_below,
+    xlsx_without_dimension,
+)
 
 IMPORTER = (
     "imports.run_import",
@@ -271,6 +278,79 @@ class PartnerImportTests(WizardMixin, TestCase):
                 self.assertEqual(response.status_code, 200)
                 self.assertContains(response, message)
         self.assertEqual(ImportRun.objects.count(), 0)
+
+
+def many_partners(count: int) -> list[list[str]]:
+    return [["Name", "City"], *([f"Partner {n:03d} Kft.", "Budapest"] for n in range(1, count + 1))]
+
+
+class LongFileTests(WizardMixin, TestCase):
+    """The upload and the preview read the header and the first 20 rows; the job reads the whole file."""
+
+    def test_the_upload_reads_only_the_head_and_the_job_the_rest(self):
+        self.upload(xlsx_bytes(many_partners(30)), "partners.xlsx")
+        run = ImportRun.objects.latest("pk")
+        self.assertContains(self.client.get(f"/imports/{run.pk}/columns/"), "partners.xlsx: 30 rows of")
+        self.map_columns(run)
+        preview = self.client.get(f"/imports/{run.pk}/preview/")
+        self.assertEqual([row.number for row in preview.context["rows"]], list(range(2, 22)))
+        self.assertContains(preview, "Import 30 rows")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(f"/imports/{run.pk}/start/")
+        run.refresh_from_db()
+        self.assertEqual((run.status, run.created_count, run.processed_rows), (RunStatus.DONE, 30, 30))
+        self.assertTrue(Partner.objects.filter(name="Partner 030 Kft.").exists())
+
+    def test_a_long_csv_is_counted_and_previewed_from_its_head(self):
+        self.upload(csv_bytes(many_partners(30)) + b"\r\n,\r\n\r\n", "partners.csv")  # blank lines at the end
+        run = ImportRun.objects.latest("pk")
+        self.assertContains(self.client.get(f"/imports/{run.pk}/columns/"), "partners.csv: 30 rows of")
+        self.map_columns(run)
+        self.assertEqual(len(self.client.get(f"/imports/{run.pk}/preview/").context["rows"]), 20)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(f"/imports/{run.pk}/start/")
+        run.refresh_from_db()
+        self.assertEqual((run.status, run.created_count, run.total_rows), (RunStatus.DONE, 30, 30))
+
+    def test_damage_below_the_first_rows_is_reported_by_the_job(self):
+        # Row 28 is unreadable: the upload never reaches it (a full read would have refused the file).
+        response = self.upload(xlsx_damaged_at(many_partners(30), "A28"), "partners.xlsx")
+        self.assertEqual(response.status_code, 302)
+        run = ImportRun.objects.latest("pk")
+        self.map_columns(run)
+        self.assertEqual(len(self.client.get(f"/imports/{run.pk}/preview/").context["rows"]), 20)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(f"/imports/{run.pk}/start/")
+        page = self.client.get(f"/imports/{run.pk}/")
+        self.assertContains(page, "The file cannot be read as an Excel workbook (.xlsx).")
+        self.assertEqual(page.context["run"].status, RunStatus.FAILED)
+        self.assertFalse(Partner.objects.exists())  # the whole file is read before any row is written
+
+    @override_settings(IMPORT_MAX_ROWS=25)
+    def test_too_many_rows_are_refused_at_the_upload_whatever_the_file_declares(self):
+        for data in (xlsx_bytes(many_partners(30)), xlsx_without_dimension(many_partners(30))):
+            response = self.upload(data, "partners.xlsx")
+            self.assertContains(response, "The file has 30 rows; at most 25 can be imported at once.")
+        self.assertFalse(ImportRun.objects.exists())
+        # Declared down to row 40 by formatted empty cells, but 20 rows of data: counted, accepted.
+        response = self.upload(xlsx_with_formatted_rows_below(many_partners(20), 40), "partners.xlsx")
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(ImportRun.objects.get().total_rows, 20)
+
+    def test_a_file_without_a_dimension_is_counted(self):
+        self.upload(xlsx_without_dimension(many_partners(24)), "partners.xlsx")
+        self.assertEqual(ImportRun.objects.get().total_rows, 24)
+
+    def test_the_job_corrects_the_count_the_file_declared(self):
+        self.upload(xlsx_with_formatted_rows_below(many_partners(22), 40), "partners.xlsx")
+        run = ImportRun.objects.latest("pk")
+        self.assertEqual(run.total_rows, 39)  # as the dimension says (A1:B40)
+        self.map_columns(run)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(f"/imports/{run.pk}/start/")
+        page = self.client.get(f"/imports/{run.pk}/", headers={"HX-Request": "true"})
+        self.assertContains(page, "22 of 22 rows")
+        self.assertEqual(page.context["run"].created_count, 22)
 
 
 class ProgressTests(WizardMixin, TestCase):
