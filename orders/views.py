@@ -24,7 +24,7 @@ from core.export import list_export_response
 from core.paging import CappedPaginator
 from orders.filters import OrderFilter, ProductFilter
 from orders.models import Order, OrderLine, Product
-from orders.rows import ORDER_LIST_COLUMNS
+from orders.rows import ORDER_LIST_COLUMNS, PRODUCT_LIST_COLUMNS
 
 ORDER_LIST = "orders"  # the list's name for remembered page sizes and saved views
 PRODUCT_LIST = "products"
@@ -99,7 +99,13 @@ def order_list(request: HttpRequest) -> HttpResponse:
 def product_list(request: HttpRequest) -> HttpResponse:
     filterset, products = _products(request)
     page = _page(request, products, PRODUCT_LIST)
-    context = {"filter": filterset, "page": page, "page_sizes": PAGE_SIZE_CHOICES, "list_name": PRODUCT_LIST}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "page_sizes": PAGE_SIZE_CHOICES,
+        "list_name": PRODUCT_LIST,
+        "columns": PRODUCT_LIST_COLUMNS.choose(request.GET),
+    }
     template = "orders/_product_rows.html" if request.htmx else "orders/product_list.html"
     return render(request, template, context)
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from communications.models import Task, TaskStatus
 from companies.models import SavedView
 from events.models import Outcome
-from orders.models import Order
+from orders.models import Order, Product
 from partners.models import PartnerSource
 from tests.communications import factories
 from tests.communications.test_items import ALL as ITEMS
@@ -129,6 +129,7 @@ class ColumnChoiceTests(ListColumnsTestCase):
             currency="HUF",
             ordered_on=timezone.localdate(),
         )
+        Product.objects.create(code="B-1", name="Bolt", unit="kg")
 
     # (list URL, a column to keep, the label of a column the choice hides, text only that column shows)
     LISTS = (
@@ -138,6 +139,7 @@ class ColumnChoiceTests(ListColumnsTestCase):
         ("/communications/", "status", "Channel", ">E-mail</td>"),
         ("/events/", "partner", "Owner", "Sanyi Seller"),
         ("/orders/", "partner", "Total", "1,500"),
+        ("/products/", "status", "Unit", "<td>kg</td>"),
     )
 
     def test_the_picker_offers_every_column_but_the_identifying_one(self):
@@ -395,7 +397,7 @@ class RowActionTests(ListColumnsTestCase):
         menu = menu_of(row_of(self.client.get("/events/?scope=team"), ">Own<"))
         self.assertIn("#close-title", menu)
 
-    def test_order_row_actions(self):
+    def test_order_and_product_row_actions(self):
         order = Order.objects.create(
             company=self.company, number="SO-9", partner=self.duna, total=Decimal(10), currency="HUF",
             ordered_on=timezone.localdate(),
@@ -405,3 +407,6 @@ class RowActionTests(ListColumnsTestCase):
         self.assertIn(f'<a href="/orders/{order.pk}/">Open</a>', menu)
         self.assertIn(f'<a href="/partners/{self.duna.pk}/">Open the partner</a>', menu)
         self.assertNotIn("Edit", menu)
+        product = Product.objects.create(code="B-2", name="Bolt")
+        menu = menu_of(row_of(self.client.get("/products/"), "B-2"))
+        self.assertIn(f'<a href="/products/{product.pk}/">Open</a>', menu)
