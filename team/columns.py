@@ -2,6 +2,7 @@
 
 from html import escape
 
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
@@ -57,24 +58,43 @@ def cells(row: PersonFigures, links: dict[str, str] | None) -> list[dict]:
     return cells
 
 
+def grouped(value: int) -> str:
+    """A count as the active language groups it ("1,203"; hu and bg "1 203" with a no-break space), as
+    amounts are on pages and counts in exports. Below 1,000 there is nothing to group: plain `str`, the
+    cheap path for most of a page's cells."""
+    value = int(value)
+    if -1000 < value < 1000:
+        return str(value)
+    return number_format(value, use_l10n=True, force_grouping=True)
+
+
+def signed(value: int) -> str:
+    """A change with its sign, grouped: "+1,202", "-3"."""
+    return ("+" if value > 0 else "-") + grouped(abs(value)) if value else "0"
+
+
 def cells_html(cells: list[dict]) -> SafeString:
     """The row's cells written in Python with plain strings (a template include, then format_html, per
-    cell were most of a 100-row page). Numbers are ints; the texts and URLs are escaped here."""
+    cell were most of a 100-row page). Numbers are ints, grouped in the active language (`grouped`);
+    the texts and URLs are escaped here (the URLs' ids are never grouped)."""
     days_left_title = escape(gettext("Fewest days left before a partner is taken away"))
     parts = []
     for cell in cells:
         value = int(cell["value"])
+        shown = escape(grouped(value))
         if cell.get("url"):
-            number = f'<a href="{escape(cell["url"])}" aria-label="{escape(str(cell["label"]))}: {value}">{value}</a>'
+            number = f'<a href="{escape(cell["url"])}" aria-label="{escape(str(cell["label"]))}: {shown}">{shown}</a>'
         else:
-            number = str(value)
+            number = shown
         days = cell.get("days_left")
         if days is not None and value:
-            left = escape(ngettext("%(days)s day left", "%(days)s days left", days) % {"days": int(days)})
+            days = int(days)
+            left = escape(ngettext("%(days)s day left", "%(days)s days left", days) % {"days": grouped(days)})
             number += f' <small class="days-left" title="{days_left_title}">{left}</small>'
         change = cell.get("change")
         if change:
-            title = escape(gettext("Previous period: %(previous)s") % {"previous": int(cell["previous"])})
-            number += f'<br><small class="change {"up" if change > 0 else "down"}" title="{title}">{int(change):+d}</small>'
+            previous = grouped(cell["previous"])
+            title = escape(gettext("Previous period: %(previous)s") % {"previous": previous})
+            number += f'<br><small class="change {"up" if change > 0 else "down"}" title="{title}">{escape(signed(change))}</small>'
         parts.append(f'<td class="num" data-figure="{escape(cell["key"])}">{number}</td>')
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from companies.models import Company, Membership, SupervisorEdge, User
 from companies.visibility import Viewer
@@ -134,25 +135,35 @@ def _change(row, key: str) -> str:
     return f" ({'+' if change > 0 else '-'}{_number(abs(change))})" if change else ""
 
 
+# Each figure of a digest line: the count ("n") picks the form in every language, so English reads
+# "1 task done" and "2 tasks done"; the text shows it grouped ("count").
+LINE_FIGURES = (
+    ("communications", ngettext_lazy("%(count)s communication", "%(count)s communications", "n")),
+    ("events_held", ngettext_lazy("%(count)s event held", "%(count)s events held", "n")),
+    ("meetings_overdue", ngettext_lazy("%(count)s overdue meeting", "%(count)s overdue meetings", "n")),
+    ("tasks_done", ngettext_lazy("%(count)s task done", "%(count)s tasks done", "n")),
+    ("tasks_overdue", ngettext_lazy("%(count)s overdue task", "%(count)s overdue tasks", "n")),
+    (
+        "partners_without_next_event",
+        ngettext_lazy(
+            "%(count)s partner without a next event", "%(count)s partners without a next event", "n"
+        ),
+    ),
+    ("partners_taken", ngettext_lazy("%(count)s partner taken away", "%(count)s partners taken away", "n")),
+    ("partners_new", ngettext_lazy("%(count)s new partner", "%(count)s new partners", "n")),
+)
+# The change against the week before follows these two.
+WITH_CHANGE = {"communications", "events_held"}
+
+
 def _line(name: str, row) -> str:
-    c = {key: _number(value) for key, value in row.current.items()}
-    return _(
-        "%(name)s: %(communications)s communications%(comm_change)s, %(events)s events held%(events_change)s, "
-        "%(overdue_meetings)s overdue meetings, %(tasks_done)s tasks done, %(overdue_tasks)s overdue tasks, "
-        "%(without)s partners without a next event, %(taken)s taken away, %(new)s new partners"
-    ) % {
-        "name": name,
-        "communications": c["communications"],
-        "comm_change": _change(row, "communications"),
-        "events": c["events_held"],
-        "events_change": _change(row, "events_held"),
-        "overdue_meetings": c["meetings_overdue"],
-        "tasks_done": c["tasks_done"],
-        "overdue_tasks": c["tasks_overdue"],
-        "without": c["partners_without_next_event"],
-        "taken": c["partners_taken"],
-        "new": c["partners_new"],
-    }
+    """ "Sara One: 3 communications (+2), 1 event held, ..." in the active language."""
+    figures = []
+    for key, text in LINE_FIGURES:
+        value = row.current[key]
+        figure = text % {"n": value, "count": _number(value)}
+        figures.append(figure + (_change(row, key) if key in WITH_CHANGE else ""))
+    return _("%(name)s: %(figures)s") % {"name": name, "figures": ", ".join(figures)}
 
 
 def digest_message_id(delivery: DigestDelivery) -> str:

@@ -6,14 +6,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from companies.models import Department, User
 from companies.permissions import function_required, member_required
 from companies.visibility import Viewer
 from companies.workdays import WorkCalendar, company_day
 from core.export import table_response
-from team.columns import COLUMNS, GROUPS, SORTS, cells, cells_html
+from team.columns import COLUMNS, GROUPS, SORTS, cells, cells_html, grouped
 from team.forms import DATE, EARLIEST, LATEST, DigestPreferenceForm, TeamForm
 from team.links import figure_links
 from team.models import DigestPreference
@@ -111,14 +111,18 @@ def team_index(request: HttpRequest) -> HttpResponse:
         }
         for r in rows
     ]
-    by_department = [
-        {
-            "department": d,
-            "cells": cells_html(cells(t, None)),
-            "people": len({r.user.pk for r in rows if r.department == d}),
+    by_department = []
+    for department, department_total in department_totals(rows):
+        people = len({r.user.pk for r in rows if r.department == department})
+        name = department if department is not None else _("No department")
+        label = ngettext("%(department)s: %(people)s person", "%(department)s: %(people)s people", people) % {
+            "department": name,
+            "people": grouped(people),
         }
-        for d, t in department_totals(rows)
-    ]
+        by_department.append({"label": label, "cells": cells_html(cells(department_total, None))})
+    total_label = ngettext("Total: %(people)s person", "Total: %(people)s people", len(table)) % {
+        "people": grouped(len(table))
+    }
     return render(
         request,
         "team/index.html",
@@ -131,6 +135,7 @@ def team_index(request: HttpRequest) -> HttpResponse:
             "groups": GROUPS,
             "total_cells": cells_html(cells(total, None)),
             "total": total,
+            "total_label": total_label,
             "by_department": by_department if len(by_department) > 1 else [],
             "sort": sort,
         },

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from companies.permissions import has_function
 from companies.visibility import Viewer
 from companies.workdays import WorkCalendar, company_day
 from events.models import Event, EventKind
-from team.columns import COLUMNS, cells, cells_html
+from team.columns import COLUMNS, cells, cells_html, grouped
 from team.links import figure_links
 from team.stats import allowed_user_ids, period_for, team_figures, weekly_activity
 
@@ -38,7 +38,8 @@ def sparkline(values: list[int]) -> SafeString:
     for i, v in enumerate(values):
         h = max(round(int(v) / top * height), 1 if v else 0)
         bars.append(f'<rect x="{i * (width + gap)}" y="{height - h}" width="{width}" height="{h}"></rect>')
-    label = escape(_("Activity per day: %(values)s") % {"values": ", ".join(str(int(v)) for v in values)})
+    # Grouped as the language writes counts; "; " between them, since English groups with a comma.
+    label = escape(_("Activity per day: %(values)s") % {"values": "; ".join(grouped(v) for v in values)})
     size = len(values) * (width + gap)
     return mark_safe(  # noqa: S308 (numbers and an escaped label)
         f'<svg class="sparkline" role="img" width="{size}" height="{height}" viewBox="0 0 {size} {height}">'
@@ -62,8 +63,8 @@ def weekly_chart(weeks: list[tuple[date, int]]) -> SafeString:
                 '<rect x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>'
                 '<text class="value" x="{}" y="{}">{}</text>'
                 '<text class="axis" x="{}" y="{}">{}</text>',
-                x, top_pad + height - h, bar, h, date_format(monday, "SHORT_DATE_FORMAT"), n,
-                x + bar / 2, top_pad + height - h - 3, number_format(n, force_grouping=True),
+                x, top_pad + height - h, bar, h, date_format(monday, "SHORT_DATE_FORMAT"), grouped(n),
+                x + bar / 2, top_pad + height - h - 3, grouped(n),
                 x + bar / 2, top_pad + height + 14, date_format(monday, "d.m"),
             )
         )  # fmt: skip

@@ -72,6 +72,23 @@ class DigestTests(TestCase):
                 for text in (message.subject, message.body):
                     self.assertNotRegex(text, r"(?<!\.)\.\.(?!\.)")
 
+    def test_one_and_two_read_right_in_english(self):
+        DigestPreference.objects.create(user=self.w.anna, language="en")
+        with time_machine.travel(MONDAY_0705, tick=False), self.captureOnCommitCallbacks(execute=True):
+            digest_record_due()
+        lines = self.sent_to()["anna@example.com"].body.splitlines()
+        # One of a figure takes the singular, two or more (and none) the plural.
+        self.assertIn(
+            "Sara One: 3 communications (+2), 6 events held (+4), 4 overdue meetings, 1 task done, "
+            "2 overdue tasks, 1 partner without a next event, 1 partner taken away, 1 new partner",
+            lines,
+        )
+        self.assertIn(
+            "Sam Two: 1 communication (+1), 0 events held, 0 overdue meetings, 0 tasks done, "
+            "0 overdue tasks, 0 partners without a next event, 0 partners taken away, 0 new partners",
+            lines,
+        )
+
     def test_opted_out_users_get_nothing(self):
         DigestPreference.objects.create(user=self.w.anna, weekly_digest=False)
         with time_machine.travel(MONDAY_0705, tick=False), self.captureOnCommitCallbacks(execute=True):

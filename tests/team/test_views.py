@@ -6,6 +6,7 @@ import time_machine
 from django.conf import settings
 from django.test import TestCase
 
+from partners.models import Partner, PartnerAccount
 from team.stats import FIGURES
 from tests.factories import member
 from tests.team.world import EXPECTED_SELLER1, NOW, World
@@ -255,6 +256,60 @@ class TeamPageTests(TestCase):
         response = self.partners(self.w.anna, "person=x", language="hu")
         self.assertContains(response, "Válasszon érvényes elemet.")
         self.assertNotRegex(visible_text(response.content.decode()), r"(?<!\.)\.\.(?!\.)")
+
+
+@time_machine.travel(NOW, tick=False)
+class GroupedNumbersTests(TestCase):
+    """Counts are grouped as the page's language writes them (en "1,205"; hu and bg "1 205" with a
+    no-break space), on the team page and the person page; the ids in the links stay plain digits."""
+
+    GROUPED = {"en": "1,205", "hu": "1\N{NO-BREAK SPACE}205", "bg": "1\N{NO-BREAK SPACE}205"}
+
+    @classmethod
+    def setUpTestData(cls):
+        with time_machine.travel(NOW, tick=False):
+            cls.w = World()
+            partners = Partner.objects.bulk_create(Partner(name=f"Bulk {n:04d}") for n in range(1203))
+            PartnerAccount.objects.bulk_create(
+                PartnerAccount(company=cls.w.company, partner=partner, owner=cls.w.seller1)
+                for partner in partners
+            )
+
+    def get(self, url: str, language: str):
+        self.client.force_login(self.w.anna)
+        session = self.client.session
+        session["active_company_id"] = self.w.company.pk
+        session.save()
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return response.content.decode()
+
+    def owned_cell(self, html: str) -> str:
+        cell = html[html.index('data-figure="partners_owned">') :]
+        return cell[: cell.index("</td>")]
+
+    def test_the_team_page_groups_counts_in_each_language(self):
+        owner = f"/partners/?owner={self.w.seller1.pk}"
+        for language, grouped in self.GROUPED.items():
+            with self.subTest(language=language):
+                html = self.get(URL, language)
+                row = html[html.index('data-person="s1"') :].split("</tr>")[0]
+                cell = self.owned_cell(row)
+                self.assertIn(f'<a href="{owner}" aria-label="', cell)  # the id as it is
+                self.assertIn(f': {grouped}">{grouped}</a>', cell)
+                self.assertNotIn("1205", cell)
+                if language == "en":
+                    self.assertIn('aria-label="Owned: 1,205">1,205</a>', cell)
+                    # "New" this week: 1,204 more than last week
+                    new = row[row.index('data-figure="partners_new">') :].split("</td>")[0]
+                    self.assertIn('title="Previous period: 0">+1,204</small>', new)
+
+    def test_the_person_page_groups_them_too(self):
+        for language, grouped in self.GROUPED.items():
+            with self.subTest(language=language):
+                html = self.get(f"/org/people/{self.w.seller1.pk}/", language)
+                self.assertIn(f">{grouped}</a>", self.owned_cell(html))
 
 
 class TeamPageQueryTests(TestCase):
