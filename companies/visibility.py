@@ -32,6 +32,7 @@ import core.lookups  # noqa: F401  (registers `any_of`, used by the visibility r
 from companies.access import access_of
 from companies.hierarchy import subordinate_ids
 from companies.models import Company, Membership, Share, User
+from core.paging import ordering_keys
 
 SEE_ALL = "companies.view_all_company_data"
 
@@ -177,25 +178,6 @@ class CompanyOwnedQuerySet(models.QuerySet):
         return branches
 
 
-def _ordering_keys(queryset: models.QuerySet) -> list[OrderBy] | None:
-    """The queryset's ORDER BY as OrderBy expressions, or None when it cannot be merged (random...)."""
-    query = queryset.query
-    terms = query.order_by or (queryset.model._meta.ordering if query.default_ordering else ())
-    keys = []
-    for term in terms:
-        if isinstance(term, str):
-            if term == "?" or "." in term:
-                return None
-            keys.append(OrderBy(F(term.lstrip("-")), descending=term.startswith("-")))
-        elif isinstance(term, OrderBy) and isinstance(term.expression, F):
-            keys.append(term)
-        elif isinstance(term, F):
-            keys.append(OrderBy(term))
-        else:
-            return None
-    return keys or None
-
-
 def _without_visibility_rule(queryset: models.QuerySet) -> models.QuerySet:
     """The queryset without the OR of `visible_to` (its company filter and every other filter kept).
 
@@ -321,6 +303,10 @@ class VisibleRows:
     def count(self) -> int:
         return self.queryset.count()
 
+    def filter(self, *args, **kwargs) -> "VisibleRows":
+        """The same list with one more condition (keyset paging: the rows after a given row)."""
+        return VisibleRows(self.queryset.filter(*args, **kwargs), self.viewer, self.branches, self.keys)
+
     def __iter__(self):
         return iter(self.queryset)
 
@@ -345,7 +331,7 @@ def visible_rows(queryset: models.QuerySet, viewer: Viewer, *, up_to: int = BRAN
     if len(viewer.visible_user_ids) > up_to:
         return queryset
     branches = getattr(queryset, "visibility_branches", lambda viewer: None)(viewer)
-    keys = _ordering_keys(queryset)
+    keys = ordering_keys(queryset)
     query = queryset.query
     if branches is None or keys is None or query.is_sliced or query.distinct or query.is_empty():
         return queryset

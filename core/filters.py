@@ -11,7 +11,16 @@ def date_widget() -> forms.DateInput:
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
-    """Sort by the chosen column, empty values last either way, then the newest row first (stable pages)."""
+    """Sort by the chosen column, empty values last either way, then the newest row first (stable pages).
+
+    ``nulls_last=False`` for columns that are never empty: plain ASC/DESC (an index serves both
+    directions) and the primary key as the tie-break in the same direction, so equal values never
+    make a row show on two pages (or none) and keyset paging has its unique last key.
+    """
+
+    def __init__(self, *args, nulls_last: bool = True, **kwargs):
+        self.nulls_last = nulls_last
+        super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
@@ -21,8 +30,14 @@ class StableOrderingFilter(django_filters.OrderingFilter):
             if param in EMPTY_VALUES:
                 continue
             field = self.get_ordering_value(param)
-            if field.startswith("-"):
+            if not self.nulls_last:
+                ordering.append(field)
+            elif field.startswith("-"):
                 ordering.append(F(field[1:]).desc(nulls_last=True))
             else:
                 ordering.append(F(field).asc(nulls_last=True))
-        return qs.order_by(*ordering, "-pk") if ordering else qs
+        if not ordering:
+            return qs
+        if not self.nulls_last:
+            return qs.order_by(*ordering, "-pk" if ordering[-1].startswith("-") else "pk")
+        return qs.order_by(*ordering, "-pk")

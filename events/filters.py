@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import Membership, User
+from core.filters import StableOrderingFilter
 from core.widgets import QuickSelect
 from events.models import LATEST_EVENT_YEAR, Event, EventKind, EventType, Outcome
 
@@ -46,7 +47,8 @@ class EventFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(
         queryset=User.objects.none(), label=_("Owner"), widget=QuickSelect
     )
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
+        nulls_last=True,  # an event without a partner or an outcome comes last
         fields=(
             ("starts_at", "start"),
             ("subject", "subject"),
@@ -68,7 +70,9 @@ class EventFilter(django_filters.FilterSet):
         if viewer.sees_all:  # whoever sees every event of the company may pick any member as the owner
             owners = Membership.objects.active().visible_to(viewer).values("user_id")
         self.filters["owner"].queryset = (
-            User.objects.filter(pk__in=owners).only("pk", "username", "first_name", "last_name").order_by("last_name", "first_name")
+            User.objects.filter(pk__in=owners)
+            .only("pk", "username", "first_name", "last_name")
+            .order_by("last_name", "first_name")
         )
 
     def filter_ended_to(self, queryset, name, value):

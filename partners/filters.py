@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from companies.models import User
+from core.filters import StableOrderingFilter
 from core.widgets import QuickSelect
 from partners.matching import matching_partners
 from partners.models import AccountStatus, PartnerAccount, PartnerAddress, PartnerSource
@@ -26,7 +27,8 @@ class PartnerAccountFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(
         field_name="partner__source", choices=PartnerSource.choices, label=_("Source")
     )
-    sort = django_filters.OrderingFilter(
+    sort = StableOrderingFilter(
+        nulls_last=False,  # plain ASC/DESC: the partner name index serves both directions
         fields=(
             ("partner__name", "name"),
             ("partner__tax_number", "tax_number"),
@@ -46,7 +48,9 @@ class PartnerAccountFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["owner"].queryset = (
             User.objects.filter(memberships__company=company, memberships__is_active=True)
-            .only("pk", "username", "first_name", "last_name")  # a choice shows a name: no JSON to decode per member
+            .only(
+                "pk", "username", "first_name", "last_name"
+            )  # a choice shows a name: no JSON to decode per member
             .order_by("last_name", "first_name")
         )
 

@@ -6,6 +6,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 
+from core import paging
+
 register = template.Library()
 
 # Symbols as people write them; the amount follows the active locale's separators.
@@ -42,6 +44,12 @@ def query_with(context, **changes) -> str:
     if "page" not in changes:
         params.pop("page", None)
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
+
+
+@register.filter
+def next_page_token(page) -> str:
+    """`{% query_with page=page|next_page_token %}`: the next page, read after this page's last row."""
+    return paging.next_page_token(page)
 
 
 @register.simple_tag(takes_context=True)
