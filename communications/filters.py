@@ -16,7 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from communications.matching import item_condition
-from communications.models import Channel, Communication, CommunicationStatus, Direction, Task, TaskStatus
+from communications.models import (
+    Channel,
+    Communication,
+    CommunicationStatus,
+    Direction,
+    Task,
+    TaskStatus,
+    Thread,
+)
 from companies.models import User
 from core.filters import StableOrderingFilter, date_widget
 from core.widgets import QuickSelect
@@ -221,3 +229,22 @@ class TaskFilter(ItemFilter):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(deadline__lt=timezone.now()).exclude(status=TaskStatus.DONE)
+
+
+class ThreadFilter(django_filters.FilterSet):
+    """The thread list's one filter, so that the list toolbar draws its search box, its chip and the
+    column picker as on every list. Longer searches are cut to 100 characters, as before."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+
+    class Meta:
+        model = Thread
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        value = value[:100]
+        return queryset.filter(
+            Q(subject__icontains=value)
+            | Q(partner__name__icontains=value)
+            | Q(counterparty_text__icontains=value)
+        )

@@ -141,3 +141,48 @@ def communication_rows_html(
             f"{columns.pick(row)}{menu.cell(item.number, items)}</tr>"
         )
     return joined(rows)
+
+
+THREAD_LIST_COLUMNS = ListColumns(
+    Column("subject", _("Subject")),  # identifies the thread: always shown
+    Column("counterparty", _("Counterparty")),
+    Column("owner", _("Owner")),
+    Column("started", _("Started"), css="date"),
+)
+
+
+def thread_rows_html(
+    threads,
+    columns: ColumnChoice | None = None,
+    *,
+    can_change: bool = False,
+    can_add_communication: bool = False,
+    can_add_task: bool = False,
+) -> SafeString:
+    """The thread list's rows (partner and owner selected with them). The functions are the viewer's,
+    read once per page: Edit (change_thread), New communication and New task in the thread (the create
+    forms' `?thread=`, which fill the thread in)."""
+    columns = columns or THREAD_LIST_COLUMNS.all()
+    cells = RowCells()
+    menu = RowMenu()
+    open_label, edit_label = escape(pgettext("row action", "Open")), escape(gettext("Edit"))
+    communication_label, task_label = escape(gettext("New communication")), escape(gettext("New task"))
+    new_communication = link("communications:communication_create")
+    new_task = link("communications:task_create")
+    rows = []
+    for thread in threads:
+        row = (
+            f"<td>{cells.link('communications:thread', thread.pk, thread.subject)}</td>",
+            f"<td>{cells.text(thread.counterparty_display)}</td>",
+            f"<td>{escape(thread.owner)}</td>",
+            f'<td class="date">{cells.date(thread.created_at)}</td>',
+        )
+        items = [f'<a href="{link("communications:thread", thread.pk)}">{open_label}</a>']
+        if can_change:
+            items.append(f'<a href="{link("communications:thread_edit", thread.pk)}">{edit_label}</a>')
+        if can_add_communication:
+            items.append(f'<a href="{new_communication}?thread={thread.pk}">{communication_label}</a>')
+        if can_add_task:
+            items.append(f'<a href="{new_task}?thread={thread.pk}">{task_label}</a>')
+        rows.append(f"<tr>{columns.pick(row)}{menu.cell(thread.subject, items)}</tr>")
+    return joined(rows)

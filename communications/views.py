@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,9 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communications import bell, services
+from communications.filters import ThreadFilter
 from communications.forms import CommunicationForm, TaskForm, ThreadForm
 from communications.mentions import mentioned_in
 from communications.models import Attachment, Communication, Notification, Task, Thread
+from communications.rows import THREAD_LIST_COLUMNS, thread_rows_html
 from communications.timeline import TimelinePage
 from companies.permissions import function_required, has_function, member_required
 from companies.preferences import PAGE_SIZE_CHOICES, per_page
@@ -31,21 +32,28 @@ def _visible(request: HttpRequest, model):
 @function_required("communications.view_thread")
 def thread_list(request: HttpRequest) -> HttpResponse:
     threads = _visible(request, Thread).select_related("partner", "owner").order_by("-created_at", "-pk")
-    query = request.GET.get("q", "").strip()[:100]
-    if query:
-        threads = threads.filter(
-            Q(subject__icontains=query)
-            | Q(partner__name__icontains=query)
-            | Q(counterparty_text__icontains=query)
-        )
+    filterset = ThreadFilter(request.GET or None, queryset=threads)
+    if filterset.is_bound and filterset.is_valid():
+        threads = filterset.qs
     page = Paginator(threads, per_page(request, "threads")).get_page(request.GET.get("page"))
+    columns = THREAD_LIST_COLUMNS.choose(request.GET)
+    rows = thread_rows_html(
+        page.object_list,
+        columns,
+        can_change=has_function(request, "communications.change_thread"),
+        can_add_communication=has_function(request, "communications.add_communication"),
+        can_add_task=has_function(request, "communications.add_task"),
+    )
     return render(
         request,
         "communications/thread_list.html",
         {
+            "filter": filterset,
             "page": page,
             "page_sizes": PAGE_SIZE_CHOICES,
-            "query": query,
+            "query": request.GET.get("q", "").strip()[:100],
+            "columns": columns,
+            "rows": rows,
             "can_add": has_function(request, "communications.add_thread"),
         },
     )

@@ -21,6 +21,7 @@ from partners.models import Partner, PartnerAccount
 from receivables.dunning import dunning_run, plan_letters
 from receivables.filters import LetterFilter
 from receivables.models import DunningLetter, Invoice
+from receivables.rows import LETTER_LIST_COLUMNS
 
 BUCKETS = [(0, 30, "0–30"), (31, 60, "31–60"), (61, 90, "61–90"), (91, None, "90+")]
 
@@ -99,7 +100,16 @@ def letter_list(request: HttpRequest) -> HttpResponse:
         letters = queryset.none()
     size = per_page(request, "letters")
     page = Paginator(letters.order_by("-slot", "-pk"), size).get_page(request.GET.get("page"))
-    context = {"filter": filterset, "page": page, "page_sizes": PAGE_SIZE_CHOICES}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "page_sizes": PAGE_SIZE_CHOICES,
+        "columns": LETTER_LIST_COLUMNS.choose(request.GET),
+        # The row menus' entries, read once per page (a visible letter's partner is a visible partner:
+        # letters follow the partner's account, so its receivables page and partner page open).
+        "can_view_partner": has_function(request, "partners.view_partner"),
+        "can_add_event": has_function(request, "events.add_event"),
+    }
     return render(request, "receivables/letter_list.html", context)
 
 
