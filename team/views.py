@@ -23,10 +23,10 @@ from team.stats import (
     Period,
     PersonFigures,
     allowed_user_ids,
+    cached_team_figures,
     department_totals,
     partner_figure_rows,
     scope_people,
-    team_figures,
     totals,
     watch_days_left,
 )
@@ -89,13 +89,27 @@ def team_index(request: HttpRequest) -> HttpResponse:
     form = TeamForm(data, departments=departments, people=choosable, today=today)
     rows: list[PersonFigures] = []
     period = None
+    built_at = None
     if form.is_valid():
         data = form.cleaned_data
         period = form.chosen_period()
         people = scope_people(
             viewer, data["scope"], department=data.get("department"), person=data.get("person")
         )
-        rows = team_figures(viewer, people=people, start=period.start, end=period.end, today=today)
+        # Kept two minutes per viewer, people and period (sorting, exporting, reloading); ?fresh=1 rebuilds.
+        figures = cached_team_figures(
+            viewer,
+            people=people,
+            start=period.start,
+            end=period.end,
+            today=today,
+            fresh=bool(request.GET.get("fresh")),
+        )
+        rows, built_at = figures.rows, figures.built_at
+        if request.GET.get("fresh"):  # rebuilt: back to the address without it (links would carry it)
+            params = request.GET.copy()
+            params.pop("fresh")
+            return redirect(f"{request.path}?{params.urlencode()}" if params else request.path)
     sort = request.GET.get("sort", "name")
     rows = _sorted(rows, sort)
     total = totals(rows)
@@ -138,6 +152,7 @@ def team_index(request: HttpRequest) -> HttpResponse:
             "total_label": total_label,
             "by_department": by_department if len(by_department) > 1 else [],
             "sort": sort,
+            "built_at": built_at,
         },
     )
 
