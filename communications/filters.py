@@ -146,7 +146,8 @@ class ItemFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         members = (
             User.objects.filter(memberships__company=company, memberships__is_active=True)
-            .only("pk", "username", "first_name", "last_name")  # a choice shows a name: no JSON to decode per member
+            # A choice shows a name: only the columns it needs, no JSON or dates to decode per member.
+            .only("pk", "username", "first_name", "last_name")
             .order_by("last_name", "first_name", "pk")
         )
         shared = _SharedRows(members)
