@@ -6,14 +6,13 @@ and the rows read them. Each row ends with its actions menu (`core.rows.RowMenu`
 """
 
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from communications.models import Communication, Task, TaskStatus
 from core.columns import Column, ColumnChoice, ListColumns
-from core.rows import DASH, RowCells, RowMenu, choice_labels, joined
+from core.rows import DASH, RowCells, RowMenu, choice_labels, escape, joined
 from core.templatetags.crm import link
 
 # The shared columns of both kinds, in the order the kinds show them.

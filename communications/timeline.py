@@ -16,13 +16,12 @@ from django.db.models import CharField, DateTimeField, F, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from communications.models import Communication, Task, TaskStatus, Thread
 from companies.visibility import Viewer
-from core.rows import RowCells, choice_labels, joined
+from core.rows import RowCells, choice_labels, escape, joined
 from core.templatetags.crm import money
 from events.models import Event
 from orders.models import Order

@@ -6,7 +6,7 @@ import re
 
 from django.db.models import Q
 from django.utils import translation
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +15,7 @@ from contacts import services
 from contacts.filters import GDPR_CHOICES
 from contacts.models import Contact, ContactRole, GdprNotice
 from core.columns import Column, ColumnChoice, ListColumns
-from core.rows import DASH, RowMenu
+from core.rows import DASH, RowMenu, escape
 from core.templatetags.crm import link
 
 # The list's columns, once: the header, the "Columns" picker and the rows below read them.

@@ -12,15 +12,55 @@ put in, so the joined string is safe.
     labels = choice_labels(Task, "status")     # {"new": "New", ...} in the active language
 """
 
+from html import escape as _html_escape
+
 from django.db import models
 from django.utils import dateformat, formats, timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from core.templatetags.crm import link
 
 DASH = "—"
+
+# Django's date format letters that a str.format pattern writes the same way (``dateformat``'s rules).
+_FORMAT_FIELDS = {
+    "d": "{0.day:02d}",
+    "j": "{0.day}",
+    "m": "{0.month:02d}",
+    "n": "{0.month}",
+    "Y": "{0.year:04d}",
+    "H": "{0.hour:02d}",
+    "G": "{0.hour}",
+    "i": "{0.minute:02d}",
+    "s": "{0.second:02d}",
+}
+
+
+def escape(value: object) -> str:
+    """Django's ``escape`` (the same five characters, the same entities) without its lazy-string wrapper:
+    a list page calls it a few thousand times."""
+    return _html_escape(str(value))
+
+
+def compiled_format(django_format: str):
+    """A Django date format as a function of a date: a ``str.format`` pattern when every letter is a plain
+    number field (``"d.m.Y H:i"``, ``"Y.m.d."``), about ten times faster than ``dateformat.format``;
+    otherwise ``dateformat.format`` itself (month names, "a.m.", ...)."""
+    pattern, escaped = [], False
+    for char in django_format:
+        if escaped:
+            pattern.append(char.replace("{", "{{").replace("}", "}}"))
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in _FORMAT_FIELDS:
+            pattern.append(_FORMAT_FIELDS[char])
+        elif char.isalpha():
+            return lambda value: dateformat.format(value, django_format)
+        else:
+            pattern.append(char.replace("{", "{{").replace("}", "}}"))
+    return "".join(pattern).format
 
 
 def choice_labels(model: type[models.Model], field_name: str) -> dict:
@@ -32,14 +72,14 @@ class RowCells:
     """Cell writers that look up the active language's formats and zone once, not once per row."""
 
     def __init__(self) -> None:
-        self._datetime = formats.get_format("SHORT_DATETIME_FORMAT")
-        self._date = formats.get_format("SHORT_DATE_FORMAT")
+        self._datetime = compiled_format(formats.get_format("SHORT_DATETIME_FORMAT"))
+        self._date = compiled_format(formats.get_format("SHORT_DATE_FORMAT"))
         self._zone = timezone.get_current_timezone()
 
     def datetime(self, value, empty: str = DASH) -> str:
         if value is None:
             return empty
-        return dateformat.format(timezone.localtime(value, self._zone), self._datetime)
+        return self._datetime(timezone.localtime(value, self._zone))
 
     def date(self, value, empty: str = DASH) -> str:
         """A date, or a datetime's day in the active zone."""
@@ -47,7 +87,7 @@ class RowCells:
             return empty
         if hasattr(value, "tzinfo"):
             value = timezone.localtime(value, self._zone)
-        return dateformat.format(value, self._date)
+        return self._date(value)
 
     @staticmethod
     def link(name: str, pk: int, text: object, css: str = "") -> str:

@@ -2,13 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from core.columns import Column, ColumnChoice, ListColumns
-from core.rows import DASH, RowCells, RowMenu, choice_labels, joined
+from core.rows import DASH, RowCells, RowMenu, choice_labels, escape, joined
 from core.templatetags.crm import link
 from partners.models import Partner, PartnerAccount, PartnerSource
 
