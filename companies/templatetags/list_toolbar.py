@@ -30,6 +30,7 @@ from companies.saved_views import (
 )
 from companies.visibility import Viewer
 from core.columns import PARAM as COLUMNS_PARAM
+from core.widgets import quicken
 
 register = template.Library()
 
@@ -183,7 +184,7 @@ def list_toolbar(
     hidden inputs so the form does not drop them); `hint`: the search box's placeholder; `columns`: the
     page's `core.columns.ColumnChoice`, for the "Columns" picker."""
     request = context["request"]
-    form = filterset.form if filterset is not None else None
+    form = quicken(filterset.form) if filterset is not None else None
     quick_names = [name for name in quick.split() if form is not None and name in form.fields]
     hidden_names = set(hide.split())
     fields = {"search": None, "quick": [], "more": [], "hidden": [], "kept": []}
