@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.db import connection
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
 
 from communications.models import Communication
@@ -192,3 +192,31 @@ class ManagerDashboardQueryTests(TestCase):
         five = self.queries()
         self.add_people(45)
         self.assertEqual(self.queries(), five)
+
+
+class GroupedFiguresTests(SimpleTestCase):
+    """The manager's tab groups its counts as the language writes numbers (issue 18's formats)."""
+
+    def test_counts_over_999_are_grouped_per_language(self):
+        from types import SimpleNamespace
+
+        from django.template.loader import render_to_string
+        from django.utils import translation
+
+        row = SimpleNamespace(
+            key="communications", label="Communications", link="", this_week=1203, last_week=1, change=1202
+        )
+        board = SimpleNamespace(
+            people=3,
+            built_at=None,
+            summary=[row],
+            attention=[],
+            pipeline_chart="",
+            activity_chart="",
+            week=None,
+        )
+        for language, text in (("en", "1,203"), ("hu", "1\xa0203"), ("bg", "1\xa0203")):
+            with self.subTest(language=language), translation.override(language):
+                html = render_to_string("home/_manager.html", {"board": board})
+                self.assertIn(f'<td class="num">{text}</td>', html)
+                self.assertIn(f"+{text[0]}", html)
