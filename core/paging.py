@@ -80,6 +80,7 @@ class CappedPaginator(Paginator):
     def __init__(self, object_list, per_page: int, *, page: str | int | None, cap: int = COUNT_CAP):
         super().__init__(object_list, per_page)
         wanted, self.after = split_page_token(page)
+        self.cap = cap
         # One row more than we will show: its presence says "there are more".
         self.limit = max(cap, wanted * per_page) + 1
 
@@ -113,9 +114,12 @@ class CappedPaginator(Paginator):
         if not fetched:  # nothing after it any more: the last page by number
             return None
         shown = fetched[: self.per_page]
-        # What is known without counting: the pages before, this page, and whether one more row exists.
-        self.count = (number - 1) * self.per_page + len(fetched)
-        self.limit = self.count if len(fetched) > self.per_page else self.count + 1
+        if number * self.per_page > self.cap:
+            # Past the count's cap (where OFFSET grew): what is known without counting: the pages
+            # before, this page, and whether one more row exists. Below it the count is the one page 1
+            # shows ("Page 2 of 3 (52 items)" both ways), at page 1's cost.
+            self.count = (number - 1) * self.per_page + len(fetched)
+            self.limit = self.count if len(fetched) > self.per_page else self.count + 1
         return Page(shown, number, self)
 
     @cached_property

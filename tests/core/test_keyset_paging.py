@@ -103,6 +103,17 @@ class KeysetPagingTests(TestCase):
                     self.assertEqual(len(by_next), len(set(by_next)))
                     self.assertGreater(len(by_next), 25)
 
+    def test_below_the_count_cap_a_page_reads_the_same_by_next_and_by_number(self):
+        self.client.force_login(self.manager)
+        url = reverse("communications:communication_list") + "?per_page=25"
+        first = self.client.get(url).content.decode()
+        next_link = unescape(NEXT.search(first).group(1))
+        by_next = self.client.get(reverse("communications:communication_list") + next_link)
+        by_number = self.client.get(url + "&page=2")
+        label = re.compile(r'<nav class="pagination"[^>]*>.*?<span>([^<]+)</span>', re.S)
+        self.assertEqual(label.search(by_next.content.decode()).group(1), "Page 2 of 3 (70 items)")
+        self.assertEqual(label.search(by_number.content.decode()).group(1), "Page 2 of 3 (70 items)")
+
     def test_a_row_the_viewer_cannot_see_is_no_anchor(self):
         hidden = Task.objects.filter(author=self.sibling).first()
         self.client.force_login(self.seller)
