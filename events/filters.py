@@ -22,9 +22,13 @@ class EventFilter(django_filters.FilterSet):
     scope = django_filters.ChoiceFilter(
         choices=SCOPES, method="filter_scope", label=_("Whose"), empty_label=None
     )
-    type = django_filters.ModelChoiceFilter(queryset=EventType.objects.all(), label=_("Type"))
-    kind = django_filters.ChoiceFilter(field_name="type__kind", choices=EventKind.choices, label=_("Kind"))
-    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Outcome"))
+    type = django_filters.ModelChoiceFilter(
+        queryset=EventType.objects.all(), label=_("Type"), empty_label=_("All")
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="type__kind", choices=EventKind.choices, label=_("Kind"), empty_label=_("All")
+    )
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Outcome"), empty_label=_("All"))
     start_from = django_filters.DateFilter(
         field_name="starts_at",
         lookup_expr="date__gte",
@@ -45,7 +49,7 @@ class EventFilter(django_filters.FilterSet):
         field_name="partner__name", lookup_expr="icontains", label=_("Partner")
     )
     owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.none(), label=_("Owner"), widget=QuickSelect
+        queryset=User.objects.none(), label=_("Owner"), widget=QuickSelect, empty_label=_("Anyone")
     )
     sort = StableOrderingFilter(
         nulls_last=True,  # an event without a partner or an outcome comes last

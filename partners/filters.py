@@ -19,13 +19,17 @@ TYPE_CHOICES = [
 class PartnerAccountFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label=_("Search"), max_length=100)
     owner = django_filters.ModelChoiceFilter(
-        queryset=User.objects.none(), label=_("Owner"), widget=QuickSelect
+        queryset=User.objects.none(), label=_("Owner"), widget=QuickSelect, empty_label=_("Anyone")
     )
-    status = django_filters.ChoiceFilter(choices=AccountStatus.choices, label=_("Status"))
-    type = django_filters.ChoiceFilter(choices=TYPE_CHOICES, method="filter_type", label=_("Type"))
+    status = django_filters.ChoiceFilter(
+        choices=AccountStatus.choices, label=_("Status"), empty_label=_("All")
+    )
+    type = django_filters.ChoiceFilter(
+        choices=TYPE_CHOICES, method="filter_type", label=_("Type"), empty_label=_("All")
+    )
     city = django_filters.CharFilter(method="filter_city", label=_("City"), max_length=100)
     source = django_filters.ChoiceFilter(
-        field_name="partner__source", choices=PartnerSource.choices, label=_("Source")
+        field_name="partner__source", choices=PartnerSource.choices, label=_("Source"), empty_label=_("All")
     )
     sort = StableOrderingFilter(
         nulls_last=False,  # plain ASC/DESC: the partner name index serves both directions

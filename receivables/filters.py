@@ -10,7 +10,9 @@ class LetterFilter(django_filters.FilterSet):
     partner = django_filters.CharFilter(
         field_name="partner__name", lookup_expr="icontains", label=_("Partner")
     )
-    level = django_filters.ChoiceFilter(choices=[(1, "1"), (2, "2"), (3, "3")], label=_("Level"))
+    level = django_filters.ChoiceFilter(
+        choices=[(1, "1"), (2, "2"), (3, "3")], label=_("Level"), empty_label=_("All")
+    )
     sent_from = django_filters.DateFilter(
         field_name="sent_at__date",
         lookup_expr="gte",
@@ -23,7 +25,9 @@ class LetterFilter(django_filters.FilterSet):
         label=_("To"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    status = django_filters.ChoiceFilter(choices=LetterStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=LetterStatus.choices, label=_("Status"), empty_label=_("All")
+    )
     recipient = django_filters.CharFilter(method="filter_recipient", label=_("Recipient"), max_length=254)
     invoice = django_filters.CharFilter(method="filter_invoice", label=_("Invoice number"), max_length=64)
 
