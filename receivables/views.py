@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import F, Sum, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -60,6 +61,45 @@ def _partners_seen(viewer: Viewer, partners: list[Partner]) -> set[int]:
     return set(Partner.objects.visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True))
 
 
+LARGEST_PER_CURRENCY = 50
+
+
+def largest_overdue(open_invoices, today, home_currency: str) -> list[tuple[str, list[dict]]]:
+    """The largest overdue balances, ranked within each currency (amounts of two currencies are never
+    compared): the company's own currency first, then the others alphabetically, at most
+    `LARGEST_PER_CURRENCY` partners each. A row is {"partner_id", "partner__name", "total", "others"},
+    `others` being the partner's overdue balances in the other currencies, [(currency, total)], so a
+    partner owing in two currencies is recognisable in both rankings. Two queries."""
+    overdue = open_invoices.filter(due_on__lt=today)
+    rows = list(
+        overdue.values("partner_id", "partner__name", "currency")
+        .annotate(total=Sum("open_amount"))
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=[F("currency")], order_by=[F("total").desc(), F("partner_id")]
+            )
+        )
+        .filter(rank__lte=LARGEST_PER_CURRENCY)
+        .order_by("currency", "rank")
+    )
+    balances: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for row in (
+        overdue.filter(partner_id__in={row["partner_id"] for row in rows})
+        .values("partner_id", "currency")
+        .annotate(total=Sum("open_amount"))
+        .order_by("currency")
+    ):
+        balances[row["partner_id"]][row["currency"]] = row["total"]
+    rankings: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        others = [
+            (cur, total) for cur, total in balances[row["partner_id"]].items() if cur != row["currency"]
+        ]
+        rankings[row["currency"]].append({**row, "others": others})
+    order = sorted(rankings, key=lambda currency: (currency != home_currency, currency))
+    return [(currency, rankings[currency]) for currency in order]
+
+
 @function_required("receivables.view_receivables")
 def desk(request: HttpRequest) -> HttpResponse:
     """The collection desk: ageing per currency, the partners without a financial contact, recent letters."""
@@ -69,12 +109,6 @@ def desk(request: HttpRequest) -> HttpResponse:
     buckets = ageing(open_invoices.values_list("due_on", "currency", "open_amount"), today)
     plan = plan_letters(request.company, today)
     shown = _partners_seen(viewer, [letter.partner for letter in plan.without_contact] + plan.paused)
-    by_partner = (
-        open_invoices.filter(due_on__lt=today)
-        .values("partner_id", "partner__name", "currency")
-        .annotate(total=Sum("open_amount"))
-        .order_by("-total")[:50]
-    )
     return render(
         request,
         "receivables/desk.html",
@@ -83,7 +117,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "buckets": buckets,
             "without_contact": [letter for letter in plan.without_contact if letter.partner.pk in shown],
             "paused": [partner for partner in plan.paused if partner.pk in shown],
-            "by_partner": by_partner,
+            "largest": largest_overdue(open_invoices, today, request.company.currency),
             "recent": DunningLetter.objects.visible_to(viewer).select_related("partner")[:10],
             "can_run": has_function(request, "receivables.run_dunning"),
             "can_add_contact": has_function(request, "contacts.add_contact"),
