@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from mptt.admin import MPTTModelAdmin
 
 from companies.models import CalendarDay, Company, Department, Membership, SupervisorEdge, User
-from companies.permissions import crm_functions
+from companies.permissions import crm_functions, function_label
 
 
 @admin.register(Company)
@@ -112,6 +112,8 @@ class CrmGroupForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["permissions"]
         field.queryset = crm_functions()
+        # "Partners | partner | <function>", the function's name in the admin's language (it is stored in English).
+        field.label_from_instance = lambda perm: f"{perm.content_type} | {function_label(perm)}"
         field.label = _("Functions")
         field.help_text = _(
             "The functions this group allows. A user's groups combine with OR: "

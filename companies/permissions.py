@@ -12,17 +12,56 @@ membership in that company.
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib.auth.models import Permission
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Min, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # The function list and a membership's functions are computed (and cached) in companies.access; they are
 # re-exported here, where views and the admin look for them.
 from companies.access import CRM_APP_LABELS, access_of, crm_functions, function_codes_for_membership
 
-__all__ = ["CRM_APP_LABELS", "crm_functions", "function_codes_for_membership"]
+__all__ = ["CRM_APP_LABELS", "crm_functions", "function_codes_for_membership", "function_label"]
+
+# The names Django stores for the permissions it generates ("Can view partner") are English text in the
+# database; these say the same in the active language, with the model's translated name.
+BUILTIN_FUNCTION_LABELS = {
+    "add": gettext_lazy("Can add %(model)s"),
+    "change": gettext_lazy("Can change %(model)s"),
+    "delete": gettext_lazy("Can delete %(model)s"),
+    "view": gettext_lazy("Can view %(model)s"),
+}
+
+
+def function_label(perm: Permission) -> str:
+    """A function's name in the active language.
+
+    ``Permission.name`` is stored in English; the label shown to people is the one declared in code: the
+    model's ``Meta.permissions`` entry (a lazy translation) for our own functions, or "Can <action>
+    <model>" with the model's translated name for the ones Django generates. Any other permission (its
+    model is gone, or it is not declared in code) is shown through the catalogue as stored.
+    """
+    model = perm.content_type.model_class()
+    if model is None:
+        return _(perm.name)
+    declared = dict(model._meta.permissions)
+    if perm.codename in declared:
+        return str(declared[perm.codename])
+    action, _sep, model_name = perm.codename.partition("_")
+    if model_name == model._meta.model_name and action in BUILTIN_FUNCTION_LABELS:
+        return BUILTIN_FUNCTION_LABELS[action] % {"model": model._meta.verbose_name}
+    return _(perm.name)
+
+
+def _without_double_stop(text: str, company) -> str:
+    """`text` without a second full stop where the company's name ends in one and the (translated)
+    sentence ends right after it: "… Alfa Kft.", not "… Alfa Kft..".
+    """
+    name = str(company)
+    return text.replace(f"{name}.", name) if name.endswith(".") else text
 
 
 def has_function(request: HttpRequest, code: str) -> bool:
@@ -49,10 +88,11 @@ def function_required(code: str) -> Callable:
                     .filter(content_type__app_label=code.split(".")[0], codename=code.split(".")[1])
                     .first()
                 )
-                raise PermissionDenied(
-                    _("You need the permission “%(function)s” in %(company)s to do this.")
-                    % {"function": perm.name if perm else code, "company": request.company}
-                )
+                message = _("You need the permission “%(function)s” in %(company)s to do this.") % {
+                    "function": function_label(perm) if perm else code,
+                    "company": request.company,
+                }
+                raise PermissionDenied(_without_double_stop(message, request.company))
             return view(request, *args, **kwargs)
 
         wrapped.required_function = code

@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.test import RequestFactory, TestCase
+from django.utils import translation
 
 from companies.admin import CrmGroupForm
 from companies.models import Membership
-from companies.permissions import crm_functions, function_codes_for_membership, has_function
+from companies.permissions import crm_functions, function_codes_for_membership, function_label, has_function
 from tests.factories import CompanyFactory, group_with, member
 
 
@@ -21,6 +23,32 @@ class FunctionListTests(TestCase):
         offered = set(CrmGroupForm().fields["permissions"].queryset.values_list("pk", flat=True))
         self.assertEqual(offered, set(crm_functions().values_list("pk", flat=True)))
         self.assertLess(len(offered), Permission.objects.count())
+
+
+class FunctionLabelTests(TestCase):
+    def label(self, code: str, language: str) -> str:
+        app_label, codename = code.split(".")
+        perm = crm_functions().get(content_type__app_label=app_label, codename=codename)
+        with translation.override(language):
+            return function_label(perm)
+
+    def test_declared_functions_are_shown_in_the_active_language(self):
+        self.assertEqual(self.label("receivables.run_dunning", "en"), "Preview and run dunning")
+        self.assertEqual(
+            self.label("receivables.run_dunning", "hu"), "Felszólítási futás előnézete és indítása"
+        )
+        self.assertEqual(self.label("imports.run_import", "bg"), "Импорт на партньори и контакти от таблици")
+
+    def test_generated_functions_keep_their_english_name(self):
+        self.assertEqual(self.label("partners.view_partner", "en"), "Can view partner")
+
+    def test_the_admin_group_page_lists_the_functions_translated(self):
+        with translation.override("hu"):
+            labels = [label for _value, label in CrmGroupForm().fields["permissions"].choices]
+        self.assertTrue(
+            any(label.endswith("| Kintlévőségek és a behajtási pult megtekintése") for label in labels)
+        )
+        self.assertFalse(any("View receivables and the collection desk" in label for label in labels))
 
 
 class GroupCombinationTests(TestCase):
@@ -62,6 +90,20 @@ class ForbiddenPageTests(TestCase):
         self.assertEqual(response.status_code, 403)
         self.assertContains(response, "You need the permission", status_code=403)
         self.assertContains(response, "Can view partner", status_code=403)
+
+    def test_the_page_names_the_function_in_the_members_language_without_a_double_stop(self):
+        company = CompanyFactory(name="Alfa Kereskedelmi Kft.", language="hu")
+        self.client.force_login(member(company, "partners.view_partner"))  # no team function
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "hu"
+        response = self.client.get("/team/")
+        self.assertContains(
+            response,
+            "A csapat oldalának megtekintése: a beosztottak tevékenységi számai",
+            status_code=403,
+        )
+        self.assertContains(response, "Alfa Kereskedelmi Kft.", status_code=403)
+        self.assertNotContains(response, "Kft..", status_code=403)
+        self.assertNotContains(response, "See the team page", status_code=403)
 
     def test_anonymous_is_sent_to_login(self):
         response = self.client.get("/partners/")
