@@ -1,7 +1,8 @@
 """Exports for spreadsheets: every writer of the product goes through here, so every cell is written by
-its Python type in the reader's language, and every text cell gets the formula guard (CSV injection: a
+its Python type in the reader's language, and every CSV text cell gets the formula guard (CSV injection: a
 cell starting with = + - @, a tab or a carriage return is read as a formula by Excel and LibreOffice; a
-leading apostrophe makes it text).
+leading apostrophe makes it text). An XLSX text cell is a string cell in the text format ("@"), which no
+spreadsheet evaluates, so it holds the text as it is, without the apostrophe.
 
 - `csv_stream_response`: a list of any length, streamed while the database is read.
 - `table_response`: a small table built in memory, as CSV or XLSX.
@@ -59,6 +60,7 @@ CSV_BATCH = 200  # rows formatted per streamed chunk
 XLSX_INTEGER = BUILTIN_FORMATS[3]  # "#,##0"
 XLSX_DATE = BUILTIN_FORMATS[14]  # "mm-dd-yy": the reader's short date, e.g. 2026. 12. 07.
 XLSX_DATETIME = BUILTIN_FORMATS[22]  # "m/d/yy h:mm": the reader's short date and time
+XLSX_TEXT = BUILTIN_FORMATS[49]  # "@": text, as typed (no formula, no number guessing)
 _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML cannot hold
 _SHEET_TITLE_ILLEGAL = re.compile(r"[\\/*?:\[\]]")
 
@@ -121,7 +123,9 @@ def xlsx_cell(value: object) -> tuple[object, str | None]:
         return _local(value).replace(tzinfo=None), XLSX_DATETIME
     if isinstance(value, date):
         return value, XLSX_DATE
-    return _XLSX_ILLEGAL.sub("", safe_cell(value)), None
+    # A text cell as it is: a string cell is never evaluated as a formula (`_xlsx` fixes its type), so
+    # no apostrophe shows in front of "+36 1 234" or "=Béta Bt." as it must in a CSV.
+    return _XLSX_ILLEGAL.sub("", str(value)), XLSX_TEXT
 
 
 def safe_rows(header: Row, rows: Iterable[Row]) -> Iterator[list[str]]:
@@ -186,7 +190,7 @@ def _shown_width(value: object) -> int:
 def _xlsx(title: str, header: Row, rows: Iterable[Row]) -> bytes:
     """A workbook of one sheet: a bold, frozen header row and columns as wide as their text."""
     body = [[xlsx_cell(value) for value in row] for row in rows]
-    heading = [safe_cell(value) for value in header]
+    heading = ["" if value is None else str(value) for value in header]
     widths = [len(text) for text in heading]
     for row in body:
         for index, (value, _number_format) in enumerate(row[: len(widths)]):
@@ -200,13 +204,15 @@ def _xlsx(title: str, header: Row, rows: Iterable[Row]) -> bytes:
 
     def cell(value: object, number_format: str | None = None, font: Font | None = None) -> WriteOnlyCell:
         written = WriteOnlyCell(sheet, value=value)
+        if number_format == XLSX_TEXT:
+            written.data_type = "s"  # "=..." stays text: openpyxl would store it as a formula
         if number_format:
             written.number_format = number_format
         if font:
             written.font = font
         return written
 
-    sheet.append([cell(_XLSX_ILLEGAL.sub("", text), font=bold) for text in heading])
+    sheet.append([cell(_XLSX_ILLEGAL.sub("", text), XLSX_TEXT, font=bold) for text in heading])
     for row in body:
         sheet.append([cell(value, number_format) for value, number_format in row])
     buffer = io.BytesIO()

@@ -39,3 +39,14 @@ def _default_time_zone():
     timezone.deactivate()
     yield
     timezone.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A Hungarian request leaves its language active in this thread (the locale middleware activates it
+    and only the next request changes it); the next test starts in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
