@@ -21,6 +21,19 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     def __init__(self, *args, nulls_last: bool = True, **kwargs):
         self.nulls_last = nulls_last
         super().__init__(*args, **kwargs)
+        base = self.field_class
+
+        class LenientOrderingField(base):
+            """An unknown sort (an old bookmark, a saved view of a column since removed) is ignored: the
+            list keeps its default order instead of showing nothing behind "Select a valid choice"."""
+
+            def clean(self, value):
+                if value:
+                    known = {str(choice) for choice, _label in self.choices}
+                    value = [each for each in value if each in known] or None
+                return super().clean(value)
+
+        self.field_class = LenientOrderingField
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
