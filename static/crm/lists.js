@@ -23,7 +23,8 @@
     });
 
     // Row actions: one menu open at a time; Escape or a click elsewhere closes it; an opened menu is
-    // scrolled into the table's frame. Without JavaScript the <details> menus still open and close.
+    // scrolled into the table's frame. Escape also closes the toolbar's open panels, focus back on their
+    // summary. Without JavaScript the <details> menus still open and close.
     document.addEventListener("toggle", function (event) {
       var menu = event.target;
       if (!menu.matches || !menu.matches("details.row-menu") || !menu.open) { return; }
@@ -35,7 +36,10 @@
     }, true);
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") { return; }
-      var menu = event.target.closest && event.target.closest("details.row-menu[open]");
+      // A row's menu, or one of the toolbar's disclosures ("Views", "More filters", "Columns").
+      var menu = event.target.closest && event.target.closest(
+        "details.row-menu[open], .list-toolbar details[open]"
+      );
       if (!menu) { return; }
       menu.open = false;
       menu.querySelector("summary").focus();
@@ -45,6 +49,34 @@
         if (!menu.contains(event.target)) { menu.open = false; }
       });
     });
+
+    // A row action that posts and comes back to this list ("Mark done" on a task) would leave focus on the
+    // page's body: the row's place is remembered (sessionStorage) and, back on the same address, focus goes
+    // to the menu button of the row now in that place (the last row's if the list got shorter), or to the
+    // table when no row is left.
+    var RETURN_KEY = "crm:row-action-return";
+    var here = function () { return location.pathname + location.search; };
+    document.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      var row = button && button.closest && button.closest("details.row-menu") && button.closest("tr");
+      if (!row) { return; }
+      var index = Array.prototype.indexOf.call(row.parentElement.children, row);
+      try { sessionStorage.setItem(RETURN_KEY, JSON.stringify({ url: here(), index: index })); } catch (e) { /* storage off */ }
+    }, true);
+    var back = null;
+    try {
+      back = JSON.parse(sessionStorage.getItem(RETURN_KEY) || "null");
+      sessionStorage.removeItem(RETURN_KEY);
+    } catch (e) { back = null; }
+    if (back && back.url === here()) {
+      var buttons = document.querySelectorAll(".table-wrap tbody details.row-menu > summary");
+      var target = buttons[Math.min(back.index, buttons.length - 1)];
+      if (!target) {
+        target = document.querySelector(".table-wrap table");
+        if (target) { target.setAttribute("tabindex", "-1"); }
+      }
+      if (target) { target.focus(); }
+    }
 
     // Bulk actions: "select all" checks every row's box; the bar says how many are chosen.
     document.querySelectorAll("[data-bulk-all]").forEach(function (all) {
