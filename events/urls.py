@@ -7,6 +7,7 @@ app_name = "events"
 
 urlpatterns = [
     path("events/", opens_default_view("events")(views.event_list), name="list"),
+    path("events/export.csv", views.event_export, name="export"),
     path("events/calendar/view/", views_calendar.event_calendar, name="calendar"),
     path("events/new/", views.event_create, name="create"),
     path("events/overdue/", views.overdue, name="overdue"),

@@ -3,8 +3,9 @@ from datetime import datetime, timedelta
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from companies.permissions import function_required, has_function
 from companies.preferences import PAGE_SIZE_CHOICES, per_page
 from companies.visibility import Viewer, get_visible_or_404
+from core.export import list_export_response
 from events import reminders, services
 from events.filters import EventFilter
 from events.forms import CloseEventForm, EventForm
@@ -37,16 +39,20 @@ def _visible_events(request: HttpRequest):
 EVENT_RELATED = ("type", "partner", "owner", "follows__type", "closed_by")
 
 
-@function_required(EVENT_FUNCTIONS["view"])
-def event_list(request: HttpRequest) -> HttpResponse:
-    viewer = Viewer.for_request(request)
+def _filtered_events(request: HttpRequest):
+    """(filterset, the visible events its filters let through); "mine" unless a scope is chosen."""
     data = request.GET.copy()
     data.setdefault("scope", "mine")
     queryset = (
         _visible_events(request).select_related("type", "partner", "owner").order_by("-starts_at", "-pk")
     )
-    filterset = EventFilter(data, queryset=queryset, viewer=viewer)
-    events = filterset.qs if filterset.is_valid() else queryset.none()
+    filterset = EventFilter(data, queryset=queryset, viewer=Viewer.for_request(request))
+    return filterset, (filterset.qs if filterset.is_valid() else queryset.none())
+
+
+@function_required(EVENT_FUNCTIONS["view"])
+def event_list(request: HttpRequest) -> HttpResponse:
+    filterset, events = _filtered_events(request)
     page = Paginator(events, per_page(request, "events")).get_page(request.GET.get("page"))
     template = "events/_event_rows.html" if request.htmx else "events/event_list.html"
     return render(
@@ -62,6 +68,46 @@ def event_list(request: HttpRequest) -> HttpResponse:
             # Closing someone else's event needs this function; one's own needs none (event_close).
             "can_close_others": has_function(request, "events.close_subordinate_event"),
         },
+    )
+
+
+# Export uses the view function, as the communication and task lists' exports do.
+@function_required(EVENT_FUNCTIONS["view"])
+def event_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The filtered list as CSV (streamed), or with ?format=xlsx as an Excel file (core/export.py):
+    real date-times in the company's zone, every column whatever the page shows."""
+    _filterset, events = _filtered_events(request)
+    header = [
+        _("Start"),
+        _("End"),
+        _("Type"),
+        _("Subject"),
+        _("Partner"),
+        _("Owner"),
+        _("Outcome"),
+        _("Location"),
+    ]
+    rows = (
+        [
+            event.starts_at,
+            event.ends_at,
+            event.type.name,
+            event.subject,
+            event.partner.name if event.partner_id else "",
+            str(event.owner),
+            event.get_outcome_display(),
+            event.location,
+        ]
+        for event in events.iterator(chunk_size=2000)
+    )
+    return list_export_response(
+        request,
+        "events",
+        header,
+        rows,
+        queryset=events,
+        format=request.GET.get("format", "csv"),
+        list_url=reverse("events:list"),
     )
 
 
