@@ -41,8 +41,14 @@ def test_a_manager_drills_down_from_the_team_page(live_server, page: Page):
         late = task(company, anna, subject=subject, assignee=anna)
         Task.objects.filter(pk=late.pk).update(deadline=timezone.now() - timedelta(days=2))
 
+    page.set_viewport_size({"width": 1366, "height": 768})
     log_in(page, live_server, "manager", "/team/")
     expect(page.get_by_role("heading", name="Team")).to_be_visible()
+    # The scope's longest choice ("Everyone below me, at any depth") is not cut: its select is wider
+    # than a filter's usual 10rem column (a tester saw it cut at 1366 px).
+    scope = page.locator("#id_scope")
+    expect(scope).to_be_visible()
+    assert scope.evaluate("select => select.getBoundingClientRect().width >= 200"), scope.bounding_box()
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text("Anna Kovacs")
