@@ -114,6 +114,24 @@ class KeysetPagingTests(TestCase):
         self.assertEqual(label.search(by_next.content.decode()).group(1), "Page 2 of 3 (70 items)")
         self.assertEqual(label.search(by_number.content.decode()).group(1), "Page 2 of 3 (70 items)")
 
+    def test_a_next_page_costs_one_query_more_than_page_one_whatever_its_depth(self):
+        self.client.force_login(self.manager)  # 70 tasks: three pages of 25
+        url = reverse("communications:task_list") + "?per_page=25"
+        self.client.get(url)  # the session's first request reads the access cache
+        counts, link = [], url
+        for _page in range(3):
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(link)
+            counts.append(len(queries))
+            found = NEXT.search(response.content.decode())
+            if not found:
+                break
+            link = reverse("communications:task_list") + unescape(found.group(1))
+        # Page 1, then pages reached by Next: the same count each, the anchor row's keys the one more.
+        self.assertEqual(len(counts), 3)
+        self.assertEqual(counts[1], counts[0] + 1)
+        self.assertTrue(all(count == counts[1] for count in counts[1:]), counts)
+
     def test_a_row_the_viewer_cannot_see_is_no_anchor(self):
         hidden = Task.objects.filter(author=self.sibling).first()
         self.client.force_login(self.seller)
