@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from communications.models import Communication, Task, TaskStatus
 from core.columns import Column, ColumnChoice, ListColumns
-from core.rows import DASH, RowCells, RowMenu, choice_labels, escape, joined
-from core.templatetags.crm import link
+from core.rows import DASH, RowCells, RowMenu, choice_labels, escape, joined, person_name
+from core.templatetags.crm import link, link_maker
 
 # The shared columns of both kinds, in the order the kinds show them.
 SHARED_COLUMNS = (
@@ -41,14 +41,16 @@ COMMUNICATION_LIST_COLUMNS = ListColumns(
 ROW_ACTION_FORM = "row-action-form"
 
 
-def _shared_cells(item, cells: RowCells) -> tuple[str, str, str, str]:
-    thread = cells.link("communications:thread", item.thread_id, item.thread.subject)
-    counterparty = item.partner.name if item.partner_id else item.counterparty_text
+def _shared_cells(item, cells: RowCells, thread_url) -> tuple[str, str, str, str]:
+    thread = f'<a href="{thread_url(item.thread_id)}">{escape(item.thread__subject)}</a>'
+    counterparty = item.partner__name if item.partner_id else item.counterparty_text
+    author = person_name(item.author__first_name, item.author__last_name, item.author__username)
+    assignee = person_name(item.assignee__first_name, item.assignee__last_name, item.assignee__username)
     return (
         f"<td>{cells.text(counterparty)}</td>",
         f"<td>{escape(item.subject)}<br><small>{thread}</small></td>",
-        f"<td>{escape(item.author)}</td>",
-        f"<td>{cells.text(item.assignee)}</td>",
+        f"<td>{escape(author)}</td>",
+        f"<td>{cells.text(assignee)}</td>",
     )
 
 
@@ -63,8 +65,32 @@ def _select_cell(item, label: str) -> str:
     )
 
 
+# What a row reads (`values_list(..., named=True)` in views_lists.py): plain values, no model instances;
+# the partner, the thread and both people come from their joined columns.
+ROW_VALUES = (
+    "pk",
+    "number",
+    "subject",
+    "status",
+    "created_at",
+    "counterparty_text",
+    "thread_id",
+    "thread__subject",
+    "partner_id",
+    "partner__name",
+    *(
+        f"{role}__{field}"
+        for role in ("author", "assignee")
+        for field in ("first_name", "last_name", "username")
+    ),
+)
+TASK_ROW_VALUES = (*ROW_VALUES, "deadline")
+COMMUNICATION_ROW_VALUES = (*ROW_VALUES, "direction", "channel")
+
+
 def task_rows_html(tasks, columns: ColumnChoice | None = None, *, can_change: bool = False) -> SafeString:
-    """`can_change`: the viewer's change_task function, read once per page (Edit, Mark done)."""
+    """`tasks`: rows with the attributes of TASK_ROW_VALUES. `can_change`: the viewer's change_task
+    function, read once per page (Edit, Mark done)."""
     columns = columns or TASK_LIST_COLUMNS.all()
     cells = RowCells()
     statuses = choice_labels(Task, "status")
@@ -77,23 +103,30 @@ def task_rows_html(tasks, columns: ColumnChoice | None = None, *, can_change: bo
         escape(gettext("Edit")),
         escape(gettext("Mark done")),
     )
+    task_url, edit_url, move_url = (
+        link_maker("communications:task"),
+        link_maker("communications:task_edit"),
+        link_maker("communications:task_move"),
+    )
+    thread_url = link_maker("communications:thread")
     rows = []
     for task in tasks:
         overdue = task.status != TaskStatus.DONE and task.deadline is not None and task.deadline < now
+        url = task_url(task.pk)
         row = (
-            f"<td>{cells.link('communications:task', task.pk, task.number)}</td>",
+            f'<td><a href="{url}">{escape(task.number)}</a></td>',
             f'<td class="deadline">{cells.datetime(task.deadline)}{overdue_label if overdue else ""}</td>',
             f'<td><span class="badge task-status-{escape(task.status)}">{escape(statuses.get(task.status, task.status))}</span></td>',
-            *_shared_cells(task, cells),
+            *_shared_cells(task, cells, thread_url),
             f'<td class="date">{cells.date(task.created_at)}</td>',
         )
-        items = [f'<a href="{link("communications:task", task.pk)}">{open_label}</a>']
+        items = [f'<a href="{url}">{open_label}</a>']
         if can_change:
-            items.append(f'<a href="{link("communications:task_edit", task.pk)}">{edit_label}</a>')
+            items.append(f'<a href="{edit_url(task.pk)}">{edit_label}</a>')
             if task.status != TaskStatus.DONE:
                 items.append(
                     f'<button type="submit" form="{ROW_ACTION_FORM}" '
-                    f'formaction="{link("communications:task_move", task.pk)}">{done_label}</button>'
+                    f'formaction="{move_url(task.pk)}">{done_label}</button>'
                 )
         rows.append(
             f"<tr{OVERDUE_CLASS if overdue else ''}>{_select_cell(task, select)}"
@@ -105,7 +138,8 @@ def task_rows_html(tasks, columns: ColumnChoice | None = None, *, can_change: bo
 def communication_rows_html(
     communications, columns: ColumnChoice | None = None, *, can_change: bool = False
 ) -> SafeString:
-    """`can_change`: the viewer's change_communication function, read once per page (Edit)."""
+    """`communications`: rows with the attributes of COMMUNICATION_ROW_VALUES. `can_change`: the viewer's
+    change_communication function, read once per page (Edit)."""
     columns = columns or COMMUNICATION_LIST_COLUMNS.all()
     cells = RowCells()
     statuses = choice_labels(Communication, "status")
@@ -119,22 +153,28 @@ def communication_rows_html(
         escape(gettext("Edit")),
         escape(gettext("Open the thread")),
     )
+    item_url, edit_url = (
+        link_maker("communications:communication"),
+        link_maker("communications:communication_edit"),
+    )
+    thread_url = link_maker("communications:thread")
     rows = []
     for item in communications:
         direction = escape(item.direction)
+        url = item_url(item.pk)
         row = (
-            f"<td>{cells.link('communications:communication', item.pk, item.number)}</td>",
+            f'<td><a href="{url}">{escape(item.number)}</a></td>',
             f'<td class="date">{cells.datetime(item.created_at)}</td>',
             f'<td class="direction-label"><span aria-hidden="true">{arrows.get(item.direction, DASH)}</span> '
             f"{escape(directions.get(item.direction, item.direction))}</td>",
             f"<td>{escape(channels.get(item.channel, item.channel))}</td>",
-            *_shared_cells(item, cells),
+            *_shared_cells(item, cells, thread_url),
             f'<td><span class="badge communication-status-{escape(item.status)}">{escape(statuses.get(item.status, item.status))}</span></td>',
         )
-        items = [f'<a href="{link("communications:communication", item.pk)}">{open_label}</a>']
+        items = [f'<a href="{url}">{open_label}</a>']
         if can_change:
-            items.append(f'<a href="{link("communications:communication_edit", item.pk)}">{edit_label}</a>')
-        items.append(f'<a href="{link("communications:thread", item.thread_id)}">{thread_label}</a>')
+            items.append(f'<a href="{edit_url(item.pk)}">{edit_label}</a>')
+        items.append(f'<a href="{thread_url(item.thread_id)}">{thread_label}</a>')
         rows.append(
             f'<tr class="direction-{direction}">{_select_cell(item, select)}'
             f"{columns.pick(row)}{menu.cell(item.number, items)}</tr>"

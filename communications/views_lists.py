@@ -15,7 +15,9 @@ from communications.models import Communication, Direction, Task, Thread
 from communications.paging import CappedPaginator
 from communications.rows import (
     COMMUNICATION_LIST_COLUMNS,
+    COMMUNICATION_ROW_VALUES,
     TASK_LIST_COLUMNS,
+    TASK_ROW_VALUES,
     communication_rows_html,
     task_rows_html,
 )
@@ -24,23 +26,7 @@ from companies.preferences import per_page
 from companies.visibility import Viewer, visible_rows
 from core.export import list_export_response
 
-RELATED = ("partner", "author", "assignee", "thread")
-# What a list row shows (_communication_rows.html, _task_rows.html): the rest of each row, its partner
-# and both people stay in the database, so a 50-row page builds and decodes a third of the columns.
-PERSON = ("username", "first_name", "last_name")
-ROW_FIELDS = (
-    *RELATED,
-    "number",
-    "subject",
-    "status",
-    "created_at",
-    "counterparty_text",
-    "partner__name",
-    "thread__subject",
-    *(f"{role}__{field}" for role in ("author", "assignee") for field in PERSON),
-)
-COMMUNICATION_ROW = (*ROW_FIELDS, "direction", "channel")
-TASK_ROW = (*ROW_FIELDS, "deadline")
+RELATED = ("partner", "author", "assignee", "thread")  # the exports' rows (model instances)
 PER_PAGE = 25
 PAGE_SIZES = ("25", "50", "100")  # ?per_page=
 
@@ -80,14 +66,23 @@ def _per_page(request: HttpRequest) -> int:
 
 
 def _render_list(
-    request: HttpRequest, filterset, items, template: str, rows_template: str, rows_html, extra: dict
+    request: HttpRequest,
+    filterset,
+    items,
+    template: str,
+    rows_template: str,
+    rows_html,
+    extra: dict,
+    *,
+    values: tuple[str, ...],
 ):
-    """`rows_html(page's items, columns, can_change=)` writes the rows; `extra` has the list's columns
-    (`columns`) and the viewer's change function (`can_change`)."""
+    """`rows_html(page's rows, columns, can_change=)` writes the rows from their `values` (a row is its
+    values, communications.rows, not six model instances); `extra` has the list's columns (`columns`) and
+    the viewer's change function (`can_change`)."""
     number = request.GET.get("page")
     # Each part of the visibility rule reads only the page's rows in the list's order (visible_rows).
     rows = visible_rows(items, Viewer.for_request(request))
-    page = CappedPaginator(rows, _per_page(request), page=number).get_page(number)
+    page = CappedPaginator(rows, _per_page(request), page=number, values=values).get_page(number)
     context = {
         "filter": filterset,
         "page": page,
@@ -104,7 +99,6 @@ def _render_list(
 @function_required("communications.view_communication")
 def communication_list(request: HttpRequest) -> HttpResponse:
     filterset, items = _communications(request)
-    items = items.only(*COMMUNICATION_ROW)
     direction = request.GET.get("direction", "")
     return _render_list(
         request,
@@ -119,13 +113,13 @@ def communication_list(request: HttpRequest) -> HttpResponse:
             "can_change": has_function(request, "communications.change_communication"),
             "columns": COMMUNICATION_LIST_COLUMNS.choose(request.GET),
         },
+        values=COMMUNICATION_ROW_VALUES,
     )
 
 
 @function_required("communications.view_task")
 def task_list(request: HttpRequest) -> HttpResponse:
     filterset, items = _tasks(request)
-    items = items.only(*TASK_ROW)
     return _render_list(
         request,
         filterset,
@@ -138,6 +132,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "can_change": has_function(request, "communications.change_task"),
             "columns": TASK_LIST_COLUMNS.choose(request.GET),
         },
+        values=TASK_ROW_VALUES,
     )
 
 

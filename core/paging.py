@@ -77,12 +77,33 @@ def _after(keys: list[OrderBy], values: list, nulls_largest: bool) -> Q:
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page: int, *, page: str | int | None, cap: int = COUNT_CAP):
+    """`values`: the columns a row shows, read for the page's rows only (``values_list(..., named=True)``):
+    the count, the keyset anchor and the visibility parts keep the plain queryset, without the joins those
+    columns need."""
+
+    def __init__(
+        self,
+        object_list,
+        per_page: int,
+        *,
+        page: str | int | None,
+        cap: int = COUNT_CAP,
+        values: tuple[str, ...] | None = None,
+    ):
         super().__init__(object_list, per_page)
+        self.values = values
         wanted, self.after = split_page_token(page)
         self.cap = cap
         # One row more than we will show: its presence says "there are more".
         self.limit = max(cap, wanted * per_page) + 1
+
+    def _rows(self, rows):
+        if self.values and isinstance(rows, models.QuerySet):
+            return rows.values_list(*self.values, named=True)
+        return rows
+
+    def _get_page(self, object_list, number, paginator) -> Page:
+        return super()._get_page(self._rows(object_list), number, paginator)
 
     def get_page(self, number) -> Page:
         wanted, after = split_page_token(number)
@@ -110,7 +131,7 @@ class CappedPaginator(Paginator):
         following = rows.filter(condition) if hasattr(rows, "filter") else None
         if following is None:
             return None
-        fetched = list(following[: self.per_page + 1])
+        fetched = list(self._rows(following[: self.per_page + 1]))
         if not fetched:  # nothing after it any more: the last page by number
             return None
         shown = fetched[: self.per_page]
@@ -120,7 +141,7 @@ class CappedPaginator(Paginator):
             # shows ("Page 2 of 3 (52 items)" both ways), at page 1's cost.
             self.count = (number - 1) * self.per_page + len(fetched)
             self.limit = self.count if len(fetched) > self.per_page else self.count + 1
-        return Page(shown, number, self)
+        return Page(shown, number, self)  # already the rows' values
 
     @cached_property
     def count(self) -> int:

@@ -63,6 +63,12 @@ def compiled_format(django_format: str):
     return "".join(pattern).format
 
 
+def person_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """A user as ``str(user)`` shows them (the full name, else the username), from the three columns a
+    list reads instead of the user row; "" for no user (a LEFT JOIN's NULLs)."""
+    return f"{first_name or ''} {last_name or ''}".strip() or username or ""
+
+
 def choice_labels(model: type[models.Model], field_name: str) -> dict:
     """The field's choices as {value: label} in the active language (one str() per choice, not per row)."""
     return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}

@@ -7,8 +7,8 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from core.columns import Column, ColumnChoice, ListColumns
-from core.rows import DASH, RowCells, RowMenu, choice_labels, escape, joined
-from core.templatetags.crm import link
+from core.rows import DASH, RowCells, RowMenu, choice_labels, escape, joined, person_name
+from core.templatetags.crm import link, link_maker
 from partners.models import Partner, PartnerAccount, PartnerSource
 
 # The list's columns, once: the header, the "Columns" picker and the rows below read them.
@@ -31,41 +31,66 @@ class PartnerActions:
     add_communication: bool = False
 
 
+# What a row reads (`values_list(..., named=True)` in views.py): the account's and its partner's plain
+# values and the owner's name columns, no model instances.
+ROW_VALUES = (
+    "pk",
+    "partner_id",
+    "status",
+    "partner__name",
+    "partner__tax_number",
+    "partner__is_customer",
+    "partner__is_supplier",
+    "partner__is_distributor",
+    "partner__source",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+)
+
+
 def partner_rows_html(
     accounts, columns: ColumnChoice | None = None, actions: PartnerActions | None = None
 ) -> SafeString:
+    """`accounts`: rows with the attributes of ROW_VALUES."""
     columns = columns or PARTNER_COLUMNS.all()
     actions = actions or PartnerActions()
     statuses = choice_labels(PartnerAccount, "status")
     sources = choice_labels(Partner, "source")
-    kinds = (("is_customer", gettext("customer")), ("is_supplier", gettext("supplier")),
-             ("is_distributor", gettext("distributor")))  # fmt: skip
+    customer, supplier, distributor = gettext("customer"), gettext("supplier"), gettext("distributor")
     menu = RowMenu()
     open_label, edit_label = escape(pgettext("row action", "Open")), escape(gettext("Edit"))
     new_event = escape(gettext("New event")) if actions.add_event else ""
     new_communication = escape(gettext("New communication")) if actions.add_communication else ""
     event_url, communication_url = link("events:create"), link("communications:communication_create")
+    detail_url, edit_url = link_maker("partners:detail"), link_maker("partners:edit")
     rows = []
     for account in accounts:
-        partner = account.partner
-        types = ", ".join(label for flag, label in kinds if getattr(partner, flag))
-        source = escape(partner.source)
+        kinds = (
+            customer if account.partner__is_customer else "",
+            supplier if account.partner__is_supplier else "",
+            distributor if account.partner__is_distributor else "",
+        )
+        types = ", ".join(kind for kind in kinds if kind)
+        source = escape(account.partner__source)
+        owner = person_name(account.owner__first_name, account.owner__last_name, account.owner__username)
+        url = detail_url(account.partner_id)
         cells = (
-            f"<td>{RowCells.link('partners:detail', account.partner_id, partner.name)}</td>",
-            f'<td class="number">{RowCells.text(partner.tax_number, "")}</td>',
+            f'<td><a href="{url}">{escape(account.partner__name)}</a></td>',
+            f'<td class="number">{RowCells.text(account.partner__tax_number, "")}</td>',
             f"<td>{escape(types)}</td>",
             f"<td>{escape(statuses.get(account.status, account.status))}</td>",
-            f"<td>{RowCells.text(account.owner, DASH)}</td>",
-            f'<td><span class="badge badge-{source}">{escape(sources.get(partner.source, partner.source))}</span></td>',
+            f"<td>{RowCells.text(owner, DASH)}</td>",
+            f'<td><span class="badge badge-{source}">{escape(sources.get(account.partner__source, account.partner__source))}</span></td>',
         )
-        items = [f'<a href="{link("partners:detail", account.partner_id)}">{open_label}</a>']
-        if actions.edit and partner.source != PartnerSource.ERP:
-            items.append(f'<a href="{link("partners:edit", account.partner_id)}">{edit_label}</a>')
+        items = [f'<a href="{url}">{open_label}</a>']
+        if actions.edit and account.partner__source != PartnerSource.ERP:
+            items.append(f'<a href="{edit_url(account.partner_id)}">{edit_label}</a>')
         if new_event:
             items.append(f'<a href="{event_url}?partner={account.partner_id}">{new_event}</a>')
         if new_communication:
             items.append(
                 f'<a href="{communication_url}?partner={account.partner_id}">{new_communication}</a>'
             )
-        rows.append(f"<tr>{columns.pick(cells)}{menu.cell(partner.name, items)}</tr>")
+        rows.append(f"<tr>{columns.pick(cells)}{menu.cell(account.partner__name, items)}</tr>")
     return joined(rows)

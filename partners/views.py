@@ -26,7 +26,7 @@ from partners.forms import (
     TurnoverFormSet,
 )
 from partners.models import Asset, OwnerChange, Partner, PartnerAccount, Turnover
-from partners.rows import PARTNER_COLUMNS, PartnerActions, partner_rows_html
+from partners.rows import PARTNER_COLUMNS, ROW_VALUES, PartnerActions, partner_rows_html
 from partners.validators import validate_tax_number
 
 # What the partner pages show about the account, loaded with it.
@@ -49,8 +49,10 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     # Each part of the visibility rule reads only the page's rows in the list's order (visible_rows).
     rows = visible_rows(queryset, Viewer.for_request(request))
     number = request.GET.get("page")
-    # Counted up to a cap ("more than 1,000"), not every visible account (core/paging.py).
-    page = CappedPaginator(rows, per_page(request, "partners"), page=number).get_page(number)
+    # Counted up to a cap ("more than 1,000"), not every visible account (core/paging.py); a row is its
+    # values (partners.rows), not three model instances with every column.
+    paginator = CappedPaginator(rows, per_page(request, "partners"), page=number, values=ROW_VALUES)
+    page = paginator.get_page(number)
     template = "partners/_partner_rows.html" if request.htmx else "partners/partner_list.html"
     columns = PARTNER_COLUMNS.choose(request.GET)
     actions = PartnerActions(

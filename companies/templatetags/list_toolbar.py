@@ -17,8 +17,10 @@ from django.db.models import Model
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format, number_format
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from companies.list_toolbars import cached_toolbar
 from companies.models import SavedView
 from companies.preferences import PAGE_SIZE_CHOICES
 from companies.saved_views import (
@@ -168,7 +170,7 @@ def _pairs(query_dict) -> list[tuple[str, str]]:
     return [(key, value) for key, values in query_dict.lists() for value in values]
 
 
-@register.inclusion_tag("_list_toolbar.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def list_toolbar(
     context,
     filterset,
@@ -179,11 +181,28 @@ def list_toolbar(
     hint: str = "",
     target: str = "",
     columns=None,
-):
+) -> SafeString:
     """`quick`: the fields beside the search box; `hide`: fields the page offers another way (kept as
     hidden inputs so the form does not drop them); `hint`: the search box's placeholder; `columns`: the
-    page's `core.columns.ColumnChoice`, for the "Columns" picker."""
+    page's `core.columns.ColumnChoice`, for the "Columns" picker.
+
+    Drawn once per viewer, list, filters and page size, then read from the cache (companies.list_toolbars);
+    a list that shows nothing is always drawn (it names the filters that hid everything)."""
     request = context["request"]
+    template = context.template.engine.get_template("_list_toolbar.html")
+    arguments = (filterset, list_name, quick, search, hide, hint, target, columns)
+
+    def draw(csrf_token) -> str:
+        data = _toolbar(request, context.get("page"), *arguments)
+        return template.render(context.new({**data, "csrf_token": csrf_token}))
+
+    page = context.get("page")
+    if page is not None and not page.object_list:
+        return mark_safe(draw(context.get("csrf_token")))  # noqa: S308 - the template escaped it
+    return cached_toolbar(request, arguments, page, draw, context.get("csrf_token"))
+
+
+def _toolbar(request, page, filterset, list_name, quick, search, hide, hint, target, columns) -> dict:
     form = quicken(filterset.form) if filterset is not None else None
     quick_names = [name for name in quick.split() if form is not None and name in form.fields]
     hidden_names = set(hide.split())
@@ -202,14 +221,12 @@ def list_toolbar(
                 fields["more"].append(bound)
         fields["quick"].sort(key=lambda bound: quick_names.index(bound.name))
     chips = _chips(request, filterset)
-    page = context.get("page")
     empty = page is not None and not page.object_list
     more_names = {bound.name for bound in fields["more"]}
     per_page = request.GET.get("per_page")
     saved = _saved_views(request, list_name)
     return {
         "request": request,
-        "csrf_token": context.get("csrf_token"),
         "list_name": list_name,
         "form": form,
         "fields": fields,

@@ -51,7 +51,7 @@ class PartnerListTests(TestCase):
         )
 
     def names(self, response):
-        return [account.partner.name for account in response.context["page"].object_list]
+        return [account.partner__name for account in response.context["page"].object_list]
 
     def test_list_shows_only_what_the_visibility_helper_allows(self):
         self.client.force_login(self.boss)

@@ -178,11 +178,11 @@ class SearchTests(TestCase):
         self.assertContains(response, 'href="/communications/?q=zaf%C3%ADr"')
         self.assertContains(response, 'href="/tasks/?q=zaf%C3%ADr"')
         partners = self.client.get("/partners/", {"q": "zafír"}).context["page"].object_list
-        self.assertEqual([account.partner for account in partners], [self.partner])
+        self.assertEqual([account.partner_id for account in partners], [self.partner.pk])
         items = self.client.get("/communications/", {"q": "zafír"}).context["page"].object_list
-        self.assertEqual(list(items), [self.communication])
+        self.assertEqual([item.pk for item in items], [self.communication.pk])
         tasks = self.client.get("/tasks/", {"q": "zafír"}).context["page"].object_list
-        self.assertEqual(list(tasks), [self.task])
+        self.assertEqual([task.pk for task in tasks], [self.task.pk])
 
     def test_the_top_navigation_has_the_search_box(self):
         self.client.force_login(self.boss)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from communications.models import Communication, NumberSequence, Task, Thread
 from companies.access import invalidate
+from companies.list_toolbars import forget as forget_toolbars
 from companies.models import Company, Membership, SupervisorEdge, User
 from contacts.models import Contact
 from events.models import Event, EventType
@@ -87,7 +88,7 @@ class Command(BaseCommand):
         """Planner statistics and visibility maps for the new rows, as after a restore; without them the
         planner guesses row counts of freshly loaded tables and picks slow plans (the partner search took
         270 ms instead of 100 until autovacuum came round). The access cache forgets the bulk-made
-        memberships' predecessors."""
+        memberships' predecessors, the list toolbars their member pickers."""
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM (ANALYZE)")
@@ -95,6 +96,7 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         invalidate()
+        forget_toolbars()
 
     def _bulk(self, model, rows, batch=BATCH) -> int:
         total, chunk = 0, []
