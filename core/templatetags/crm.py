@@ -102,7 +102,9 @@ def _current(link) -> str:
 @register.simple_tag
 def nav_sections(nav) -> SafeString:
     """The sidebar's sections (crm_project.navigation), written here rather than by two nested template
-    loops: every page draws about twenty links."""
+    loops: every page draws about twenty links. Nothing without a navigation (no active company)."""
+    if not nav:
+        return mark_safe("")
     groups = []
     for number, (title, links) in enumerate(nav["sections"], start=1):
         heading = f'<h2 class="nav-section" id="nav-section-{number}">{escape(title)}</h2>' if title else ""
@@ -119,7 +121,9 @@ def nav_sections(nav) -> SafeString:
 
 @register.simple_tag
 def nav_user_menu(nav) -> SafeString:
-    """The user menu's links (crm_project.navigation)."""
+    """The user menu's links (crm_project.navigation); nothing without a navigation (no active company)."""
+    if not nav:
+        return mark_safe("")
     return mark_safe(  # noqa: S308 - every value escaped
         "".join(
             f'<li><a href="{escape(link.url)}" data-nav="{escape(link.key)}"{_current(link)}>'
