@@ -25,6 +25,7 @@ from companies.permissions import function_required, has_function
 from companies.preferences import per_page
 from companies.visibility import Viewer, visible_rows
 from core.export import list_export_response
+from core.filters import filter_data
 
 RELATED = ("partner", "author", "assignee", "thread")  # the exports' rows (model instances)
 PER_PAGE = 25
@@ -36,7 +37,9 @@ def _filtered(request: HttpRequest, model, filter_class, ordering):
     queryset = (
         model.objects.visible_to(Viewer.for_request(request)).select_related(*RELATED).order_by(*ordering)
     )
-    filterset = filter_class(request.GET or None, queryset=queryset, company=request.company)
+    filterset = filter_class(
+        filter_data(request.GET, filter_class), queryset=queryset, company=request.company
+    )
     if not filterset.is_bound:
         return filterset, queryset
     return filterset, (filterset.qs if filterset.is_valid() else queryset.none())

@@ -18,6 +18,7 @@ from contacts.forms import ContactForm
 from contacts.models import Contact, ContactRole
 from contacts.rows import CONTACT_COLUMNS, contact_rows_html
 from core.export import csv_stream_response, table_response
+from core.filters import filter_data
 from core.paging import CappedPaginator
 from partners.models import Partner
 
@@ -51,7 +52,7 @@ def _filtered_contacts(request: HttpRequest, *, with_status: bool = False) -> tu
         .select_related("partner")
         .order_by("last_name", "first_name", "pk")
     )
-    filterset = ContactFilter(request.GET or None, queryset=queryset, viewer=viewer)
+    filterset = ContactFilter(filter_data(request.GET, ContactFilter), queryset=queryset, viewer=viewer)
     if not filterset.is_bound:
         return filterset, queryset
     return filterset, (filterset.qs if filterset.is_valid() else queryset.none())

@@ -6,6 +6,14 @@ from django.db.models import F
 from django_filters.constants import EMPTY_VALUES
 
 
+def filter_data(query, filterset_class) -> dict | None:
+    """The list's query string as the filterset's data when it names one of its filters, else None: a
+    list opened with only ``per_page``, ``page``, ``cols`` or ``all`` is not filtered, so no form is built
+    and validated for it (its toolbar builds one only when it is drawn)."""
+    filters = filterset_class.base_filters
+    return query if any(key in filters for key in query) else None
+
+
 def date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

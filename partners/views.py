@@ -12,6 +12,7 @@ from companies.preferences import PAGE_SIZE_CHOICES, per_page
 from companies.visibility import Viewer, get_visible_or_404, visible_rows
 from core.charts import bar_chart
 from core.export import list_export_response
+from core.filters import filter_data
 from core.paging import CappedPaginator
 from core.templatetags.crm import money
 from partners import services
@@ -39,7 +40,8 @@ def _visible_accounts(request: HttpRequest):
 
 def _filtered(request: HttpRequest) -> PartnerAccountFilter:
     queryset = _visible_accounts(request).select_related("partner", "owner").order_by("partner__name", "pk")
-    return PartnerAccountFilter(request.GET or None, queryset=queryset, company=request.company)
+    data = filter_data(request.GET, PartnerAccountFilter)
+    return PartnerAccountFilter(data, queryset=queryset, company=request.company)
 
 
 @function_required("partners.view_partner")
