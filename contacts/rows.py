@@ -16,7 +16,7 @@ from contacts.filters import GDPR_CHOICES
 from contacts.models import Contact, ContactRole, GdprNotice
 from core.columns import Column, ColumnChoice, ListColumns
 from core.rows import DASH, RowMenu, escape
-from core.templatetags.crm import link
+from core.templatetags.crm import link_maker
 
 # The list's columns, once: the header, the "Columns" picker and the rows below read them.
 CONTACT_COLUMNS = ListColumns(
@@ -91,6 +91,8 @@ def contact_rows_html(
     menu = RowMenu()
     open_label, edit_label = escape(pgettext("row action", "Open")), escape(gettext("Edit"))
     write_label, call_label = gettext("E-mail %(address)s"), gettext("Call %(number)s")
+    contact_url, edit_url = link_maker("contacts:detail"), link_maker("contacts:edit")
+    partner_url = link_maker("partners:detail")
     rows = []
     for contact in contacts:
         types = " ".join(
@@ -101,17 +103,18 @@ def contact_rows_html(
         phone = contact.phone or contact.mobile
         name = str(contact)
         email_cell = f'<a href="mailto:{email}">{email}</a>' if email else DASH
+        url = contact_url(contact.pk)
         cells = (
-            f'<td><a href="{link("contacts:detail", contact.pk)}">{escape(name)}</a></td>',
+            f'<td><a href="{url}">{escape(name)}</a></td>',
             f"<td>{types}{position}</td>",
-            f'<td><a href="{link("partners:detail", contact.partner_id)}">{escape(contact.partner.name)}</a></td>',
+            f'<td><a href="{partner_url(contact.partner_id)}">{escape(contact.partner.name)}</a></td>',
             f"<td>{email_cell}</td>",
             f"<td>{escape(phone or DASH)}</td>",
             f"<td>{gdpr[contact.gdpr_group]}</td>",
         )
-        items = [f'<a href="{link("contacts:detail", contact.pk)}">{open_label}</a>']
+        items = [f'<a href="{url}">{open_label}</a>']
         if can_edit and not contact.erp_id:
-            items.append(f'<a href="{link("contacts:edit", contact.pk)}">{edit_label}</a>')
+            items.append(f'<a href="{edit_url(contact.pk)}">{edit_label}</a>')
         if email:
             items.append(f'<a href="mailto:{email}">{escape(write_label % {"address": contact.email})}</a>')
         dialled = NOT_DIALLED.sub("", phone or "")

@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from django.urls.converters import IntConverter
 
 from core.converters import IdConverter
-from core.templatetags.crm import link
+from core.templatetags.crm import link, link_maker
 
 
 def named_urls(resolver=None, namespace=""):
@@ -48,6 +48,17 @@ def test_every_named_url_matches_reverse(prefix, script_prefix):
                 assert link(name, object_id) == reverse(name, args=[object_id]), name
         else:
             assert link(name) == reverse(name), name
+
+
+@pytest.mark.parametrize("prefix", ["/", "/crm/"])
+def test_a_link_maker_gives_what_reverse_gives(prefix, script_prefix):
+    """The rows' links: the name reversed once per page, then any row's id put in."""
+    set_script_prefix(prefix)
+    for name, takes_id in named_urls():
+        if takes_id:
+            url_of = link_maker(name)
+            for object_id in (1, 42, 999_999_999_999_999_999):
+                assert url_of(object_id) == reverse(name, args=[object_id]), name
 
 
 def test_anything_but_an_id_goes_to_reverse():
