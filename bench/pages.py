@@ -174,6 +174,8 @@ def lists(args) -> None:
         "partners by name": "/partners/?per_page=100",
         "communications": "/communications/?per_page=100",
         "contacts by name": "/contacts/?per_page=100",
+        # The floor: a logged-in page that lists nothing (middleware, session, user, the app shell).
+        "own settings page (the floor)": "/me/",
     }
     figures: dict = {}
     plans = []
