@@ -111,10 +111,15 @@ def access_of(membership: Membership | None) -> Access:
     return access
 
 
+def only_a_login(update_fields) -> bool:
+    """A user save that only records a login (every login saves ``last_login``): nothing cached from
+    users (access, list toolbars) depends on it."""
+    return update_fields is not None and set(update_fields) <= {"last_login"}
+
+
 def _user_saved(sender, instance, update_fields=None, **kwargs) -> None:
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return  # every login saves last_login; nothing cached depends on it
-    invalidate()
+    if not only_a_login(update_fields):
+        invalidate()
 
 
 def connect_signals() -> None:

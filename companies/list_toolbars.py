@@ -9,12 +9,13 @@ query and a few hundred options) and the chips. Its HTML depends only on
 - rows of a few "source" tables: the saved views, the members and their names, the supervisor edges
   (the event list's owner picker), the event and contact types (their pickers), the groups.
 
-The first part is the cache key (an entry, compressed, is 1-2 KB and lives ten minutes); the second is a generation (core.cache.Generations) that a save or
-delete of any source row renews (model signals, now and on commit; `watch` registers a source, each
-app for its own). A toolbar whose form picks from any other table (say a partner, whose name the chip
-shows and the hourly ERP import may change) is not cached, nor a list that shows nothing (its toolbar
-names the filters that hid everything). The CSRF token of the toolbar's forms is not cached: the entry
-holds a placeholder that each request replaces with its own token.
+The first part is the cache key (an entry, zlib-compressed, is about 3 KB and lives ten minutes); the
+second is a generation (core.cache.Generations) that a save or delete of any source row renews (model
+signals, now and on commit; `watch` registers a source, each app for its own). A toolbar whose form picks
+from any other table (say a partner, whose name the chip shows and the hourly ERP import may change) is
+not cached, nor a list that shows nothing (its toolbar names the filters that hid everything). The CSRF
+token of the toolbar's forms is not cached: the entry holds a placeholder that each request replaces with
+its own token.
 """
 
 import hashlib
@@ -26,6 +27,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from companies.access import only_a_login
 from core.cache import Generations
 
 TOOLBARS = Generations("list-toolbar", entry_seconds=600)
@@ -39,9 +41,8 @@ def forget(**kwargs) -> None:
 
 
 def _user_saved(sender, instance, update_fields=None, **kwargs) -> None:
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return  # a login changes no name and no picker
-    forget()
+    if not only_a_login(update_fields):  # a login changes no name and no picker
+        forget()
 
 
 def watch(*models: type[Model]) -> None:

@@ -162,3 +162,16 @@ class ListToolbarCacheTests(TestCase):
         client.get(url)
         response = client.get(url)
         self.assertContains(response, "this filter alone hides every row")
+
+    def test_a_login_elsewhere_keeps_the_cached_toolbars(self):
+        client = self.login(self.seller)
+        client.get("/tasks/?status=done")  # the session's first request fills the access cache
+        drawn, _ = self.count(client, "/tasks/?status=new")
+        cached, _ = self.count(client, "/tasks/?status=new")
+        self.login(self.other)  # saves only the other user's last_login
+        after_login, _ = self.count(client, "/tasks/?status=new")
+        self.assertEqual(after_login, cached)
+        self.other.first_name = "Zsófia"
+        self.other.save()  # a name: the pickers show it at once
+        self.assertContains(client.get("/tasks/?status=new"), "Zsófia Sibling")
+        self.assertLess(cached, drawn)
