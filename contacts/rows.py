@@ -3,6 +3,7 @@ template language cost about 40 ms (eight thousand variable lookups); this way a
 value is escaped (``escape``) before it is put in."""
 
 import re
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils import translation
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts import services
 from contacts.filters import GDPR_CHOICES
-from contacts.models import Contact, ContactRole, GdprNotice
+from contacts.models import GROUP_OF_STATUS, ContactRole, GdprNotice, contact_name
 from core.columns import Column, ColumnChoice, ListColumns
 from core.rows import DASH, RowMenu, escape
 from core.templatetags.crm import link_maker
@@ -27,6 +28,46 @@ CONTACT_COLUMNS = ListColumns(
     Column("phone", _("Phone")),
     Column("gdpr", _("GDPR notice")),
 )
+# What a row reads (`values_list(..., named=True)` through the paginator): a contact's plain values and
+# its partner's name, no model instances.
+ROW_VALUES = (
+    "pk",
+    "first_name",
+    "last_name",
+    "position",
+    "email",
+    "phone",
+    "mobile",
+    "partner_id",
+    "partner__name",
+    "erp_id",
+)
+
+
+class ContactRow(NamedTuple):
+    """A row of the list: the values of ROW_VALUES and the company's GDPR notice status."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    position: str
+    email: str
+    phone: str
+    mobile: str
+    partner_id: int
+    partner__name: str
+    erp_id: str | None
+    gdpr_status: str | None = None
+
+    def __str__(self) -> str:
+        return contact_name(self.last_name, self.first_name)
+
+    @property
+    def gdpr_group(self) -> str:
+        """As ``Contact.gdpr_group``: "sent", "queued", "failed" or "none"."""
+        return GROUP_OF_STATUS.get(self.gdpr_status or "", "none")
+
+
 # What a tel: link keeps of a typed number: the digits and a leading plus.
 NOT_DIALLED = re.compile(r"[^\d+]")
 
@@ -59,9 +100,12 @@ def _type_names(contact_ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
-def _read_gdpr_statuses(company, contacts: list[Contact]) -> None:
-    """Set ``gdpr_status`` on the page's contacts from one query (the rule of ``with_gdpr_status``:
-    the company's notice to the address, or to the contact under an earlier address)."""
+def _read_gdpr_statuses(company, contacts) -> dict[int, str | None]:
+    """The GDPR status of each of the page's contacts by id, from one query (the rule of
+    ``with_gdpr_status``: the company's notice to the address, or to the contact under an earlier
+    address)."""
+    if not contacts:
+        return {}
     hashes = {contact.pk: services.email_hash(contact.email) for contact in contacts if contact.email}
     notices = (
         GdprNotice.objects.filter(company_id=company.pk)
@@ -72,22 +116,29 @@ def _read_gdpr_statuses(company, contacts: list[Contact]) -> None:
     by_contact, by_hash = {}, {}
     for order, (contact_id, digest, status) in enumerate(notices):
         by_contact[contact_id] = by_hash[digest] = (order, status)
+    statuses = {}
     for contact in contacts:
         found = [by_contact.get(contact.pk), by_hash.get(hashes.get(contact.pk))]
         newest = max((each for each in found if each), default=None)  # as in with_gdpr_status
-        contact.gdpr_status = newest[1] if newest else None
+        statuses[contact.pk] = newest[1] if newest else None
+    return statuses
+
+
+def contact_rows(company, values) -> list[ContactRow]:
+    """The page's rows (named rows of ROW_VALUES) with the company's GDPR notice status of each."""
+    values = list(values)
+    statuses = _read_gdpr_statuses(company, values)
+    return [ContactRow(*row, gdpr_status=statuses[row.pk]) for row in values]
 
 
 def contact_rows_html(
-    company, contacts, columns: ColumnChoice | None = None, *, can_edit: bool = False
+    contacts: list[ContactRow], columns: ColumnChoice | None = None, *, can_edit: bool = False
 ) -> list[str]:
     """Each row of the page as HTML. `can_edit`: the viewer's change_contact function, read once per
     page; a contact the ERP keeps gets no Edit in its menu (its page says which fields stay editable)."""
     columns = columns or CONTACT_COLUMNS.all()
     gdpr = _gdpr_cells()
-    contacts = list(contacts)
     types_of = _type_names([contact.pk for contact in contacts])
-    _read_gdpr_statuses(company, contacts)
     menu = RowMenu()
     open_label, edit_label = escape(pgettext("row action", "Open")), escape(gettext("Edit"))
     write_label, call_label = gettext("E-mail %(address)s"), gettext("Call %(number)s")
@@ -101,13 +152,13 @@ def contact_rows_html(
         position = f"<br><small>{escape(contact.position)}</small>" if contact.position else ""
         email = escape(contact.email)
         phone = contact.phone or contact.mobile
-        name = str(contact)
+        name = contact_name(contact.last_name, contact.first_name)
         email_cell = f'<a href="mailto:{email}">{email}</a>' if email else DASH
         url = contact_url(contact.pk)
         cells = (
             f'<td><a href="{url}">{escape(name)}</a></td>',
             f"<td>{types}{position}</td>",
-            f'<td><a href="{partner_url(contact.partner_id)}">{escape(contact.partner.name)}</a></td>',
+            f'<td><a href="{partner_url(contact.partner_id)}">{escape(contact.partner__name)}</a></td>',
             f"<td>{email_cell}</td>",
             f"<td>{escape(phone or DASH)}</td>",
             f"<td>{gdpr[contact.gdpr_group]}</td>",
