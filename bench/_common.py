@@ -24,6 +24,36 @@ def setup_django() -> None:
     import django
 
     django.setup()
+    deployment_settings()
+
+
+# The PostgreSQL settings of docs/deployment.md that a database can carry (shared_buffers and
+# max_connections need the server's configuration and a restart): the targets are measured with them.
+DEPLOYMENT_SETTINGS = {
+    "work_mem": "8MB",
+    "effective_cache_size": "768MB",
+    "jit": "off",
+    "max_parallel_workers_per_gather": "0",
+}
+
+
+def deployment_settings() -> None:
+    """Give the benchmark database the settings of docs/deployment.md: for this connection (SET) and for
+    the processes a benchmark starts later, such as the load test's server (ALTER DATABASE)."""
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_database()")
+            database = cursor.fetchone()[0]
+            for name, value in DEPLOYMENT_SETTINGS.items():
+                cursor.execute(f"SET {name} = '{value}'")
+            for name, value in DEPLOYMENT_SETTINGS.items():
+                cursor.execute(f"ALTER DATABASE \"{database}\" SET {name} = '{value}'")
+    except DatabaseError as error:  # no database yet, or not its owner: the benchmark runs as it is
+        print(f"note: the settings of docs/deployment.md not kept: {error}", file=sys.stderr)
 
 
 def peak_rss_mb() -> float:
