@@ -147,7 +147,7 @@ class CompanyOwnedQuerySet(models.QuerySet):
             source = self.model._meta.model_name
             condition |= Exists(through.objects.filter(**{source: OuterRef("pk"), "user_id__any_of": ids}))
         condition |= self.extra_visibility(viewer, ids)
-        condition |= Q(pk__in_array=granted_pks(viewer, self.model))
+        condition |= Q(pk__in=granted_pks(viewer, self.model))
         visible = queryset.filter(condition)
         # Where the rule sits in the WHERE (a query's clones copy this; later filters are appended
         # after it), so `VisibleRows` can leave it out of its per-owner parts, which say it themselves.
@@ -174,7 +174,7 @@ class CompanyOwnedQuerySet(models.QuerySet):
         for owner_field in self.owner_fields:
             branches.append((owner_field, before))
             before &= ~Q(**{f"{owner_field}_id__any_of": ids})
-        branches.append((None, Q(pk__in_array=granted_pks(viewer, self.model)) & before))
+        branches.append((None, Q(pk__in=granted_pks(viewer, self.model)) & before))
         return branches
 
 

@@ -1,6 +1,4 @@
-"""Lookups for PostgreSQL's indexes (plain SQL on the embedded SQLite).
-
-`field__trgm_icontains=text`: a case-insensitive "contains" that a pg_trgm GIN index can serve.
+"""`field__trgm_icontains=text`: a case-insensitive "contains" that a pg_trgm GIN index can serve.
 
 Django's `icontains` compiles to `UPPER(col::text) LIKE UPPER('%text%')` on PostgreSQL, which a
 `gin (col gin_trgm_ops)` index cannot serve, so every fragment search read the whole table. This
@@ -53,25 +51,3 @@ class AnyOf(Lookup):
     def as_postgresql(self, compiler, connection):
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         return f"{lhs_sql} = ANY(%s::bigint[])", (*lhs_params, self.rhs)
-
-
-@ForeignKey.register_lookup
-@IntegerField.register_lookup
-class InArray(In):
-    """`field__in_array=queryset`: ``field = ANY(ARRAY(subquery))`` on PostgreSQL, ``IN (subquery)`` elsewhere.
-
-    The visibility rule ORs "owned by one of these people" with "shared with the viewer" (a subquery of
-    shares). As ``pk IN (subquery)`` the second arm is a hashed subplan that no index serves, so the
-    whole OR became a filter over every row of the company: a sales user's 351 accounts were found
-    by reading all 33,000 (7.6 ms). ``ARRAY(subquery)`` runs once, before the scan, and
-    ``pk = ANY(array)`` is an index condition: both arms are index scans joined by a BitmapOr (1.1 ms),
-    and the planner estimates the rows the viewer sees (114 instead of 16,757), so the plans built on
-    it (the contacts of those partners) are chosen for the right size. Same rows either way.
-    """
-
-    lookup_name = "in_array"
-
-    def as_postgresql(self, compiler, connection):
-        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
-        rhs_sql, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs_sql} = ANY(ARRAY{rhs_sql})", (*lhs_params, *rhs_params)

@@ -13,13 +13,13 @@ from unittest import skipUnless
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F
 from django.test import TestCase
 from django.utils import timezone
 
 from communications.models import Communication, Task, TaskStatus, Thread
 from companies.models import Share
-from companies.visibility import Viewer, VisibleRows, granted_pks, visible_rows
+from companies.visibility import Viewer, VisibleRows, visible_rows
 from contacts.models import Contact
 from partners.models import Partner, PartnerAccount
 from tests.factories import CompanyFactory, PartnerFactory, member, supervise
@@ -262,37 +262,6 @@ class ListPlanTests(TestCase):
         rows, plan = self.page(Communication, self.director, ("-created_at", "-pk"))
         self.assertNotIsInstance(rows, VisibleRows)
         self.assert_walks(plan, "communications_communication", {"communication_created"})
-
-    def test_the_accounts_a_sales_user_sees_are_found_by_index_not_by_filtering_the_company(self):
-        """The rule's OR (owner, or shared with the viewer) is two index scans joined by a BitmapOr:
-        the shares arm is ``pk = ANY(ARRAY(shares))`` (core.lookups.InArray), not a subplan that made
-        PostgreSQL filter every account of the company."""
-        viewer = Viewer.for_user(self.sales, self.company)
-        others = PartnerAccount.objects.exclude(owner=self.sales).order_by("pk")[:2]
-        for account in others:
-            Share.objects.create(
-                company=self.company,
-                content_type=ContentType.objects.get_for_model(PartnerAccount),
-                object_id=account.pk,
-                user=self.sales,
-                reason="manual",
-            )
-        visible = PartnerAccount.objects.visible_to(viewer)
-        self.assertTrue({account.pk for account in others} <= set(visible.values_list("pk", flat=True)))
-        nodes = list(_nodes(_plan(visible.values_list("partner_id"))))
-        self.assertFalse(
-            [n for n in nodes if n["Node Type"] == "Seq Scan" and n["Relation Name"] != "companies_share"]
-        )
-        self.assertIn("BitmapOr", {n["Node Type"] for n in nodes})
-        used = {n.get("Index Name") for n in nodes}
-        self.assertIn("partners_partneraccount_pkey", used)  # the shares arm
-        self.assertTrue(used & {"partner_account_owner", "partners_partneraccount_owner_id_3a96a4ca"})
-        # The same accounts as the rule written with a plain IN (subquery).
-        shares = granted_pks(viewer, PartnerAccount)
-        plain = PartnerAccount.objects.filter(company=self.company).filter(
-            Q(owner_id__in=viewer.visible_user_ids) | Q(pk__in=shares)
-        )
-        self.assertEqual(set(visible.values_list("pk", flat=True)), set(plain.values_list("pk", flat=True)))
 
     def test_the_contacts_count_of_a_viewer_of_many_merges_two_indexes_without_sorting(self):
         """The contacts list's capped count for a viewer of many people: the active contacts in partner
