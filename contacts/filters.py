@@ -92,8 +92,10 @@ class ContactFilter(django_filters.FilterSet):
 
     def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only a partner the viewer sees can be chosen: another one is "not a valid choice".
-        self.filters["partner"].queryset = (
+        self.viewer = viewer
+        # Only a partner the viewer sees can be chosen: another one is "not a valid choice". Built when
+        # the form is (django-filter calls it), not on a page whose cached toolbar needs no form.
+        self.filters["partner"].queryset = lambda _request: (
             Partner.objects.visible_to(viewer) if viewer else Partner.objects.none()
         )
 
@@ -129,6 +131,10 @@ class ContactFilter(django_filters.FilterSet):
         return queryset.filter(Exists(ContactRole.objects.filter(contact_id=OuterRef("pk"), type=value)))
 
     def filter_gdpr(self, queryset, name, value):
+        if self.viewer is None:
+            return queryset.none()
+        if "gdpr_status" not in queryset.query.annotations:  # the export annotates it already
+            queryset = queryset.with_gdpr_status(self.viewer.company, alias=True)
         if value == "none":
             return queryset.filter(gdpr_status__isnull=True)
         return queryset.filter(gdpr_status__in=GDPR_GROUPS[value])
