@@ -9,6 +9,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from contacts.models import ContactRole, GdprNotice
+from contacts.rows import ContactRow
 from contacts.services import email_hash
 from tests.factories import (
     CompanyFactory,
@@ -135,6 +136,19 @@ class ContactListTests(TestCase):
             groups,
             {"Antal Dóra": "queued", "Kovács Anna": "sent", "Szabó Béla": "none", "Tóth Cecil": "failed"},
         )
+
+    def test_rows_are_read_as_values_not_model_instances(self):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.get()
+        rows = response.context["page"].object_list
+        self.assertTrue(rows and all(isinstance(row, ContactRow) for row in rows))
+        page_query = next(
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith('SELECT "contacts_contact"."id"') and " LIMIT " in q["sql"]
+        )
+        self.assertNotIn('"contacts_contact"."notes"', page_query)  # only the columns a row shows
+        self.assertNotIn('"partners_partner"."tax_number"', page_query)
 
     def test_a_notice_to_the_same_address_under_another_contact_counts(self):
         twin = ContactFactory(partner=self.tisza, first_name="Anna", last_name="Twin", email=" ANNA@duna.hu")
