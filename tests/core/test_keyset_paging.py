@@ -16,10 +16,15 @@ from django.urls import reverse
 from communications.models import Communication, Task, Thread
 from core.paging import split_page_token
 from partners.models import PartnerAccount
-from tests.factories import CompanyFactory, PartnerFactory, member, supervise
+from tests.factories import CompanyFactory, ContactFactory, PartnerFactory, member, supervise
 
 BUDAPEST = ZoneInfo("Europe/Budapest")
-VIEW = ("communications.view_communication", "communications.view_task", "partners.view_partner")
+VIEW = (
+    "communications.view_communication",
+    "communications.view_task",
+    "partners.view_partner",
+    "contacts.view_contact",
+)
 NEXT = re.compile(r'<a href="([^"]*)" rel="next">')
 
 
@@ -60,6 +65,7 @@ class KeysetPagingTests(TestCase):
         for _n in range(60):
             partner = PartnerFactory(name=f"Partner {shuffle.randrange(8)}")  # names repeat
             PartnerAccount.objects.create(company=cls.company, partner=partner, owner=cls.seller)
+            ContactFactory(partner=partner, last_name=f"Contact {shuffle.randrange(6)}", first_name="")
 
     def walk(self, user, url: str) -> tuple[list[int], list[int]]:
         """The ids shown page after page by following Next, and by typing page numbers."""
@@ -94,6 +100,8 @@ class KeysetPagingTests(TestCase):
             ("communications:communication_list", "?per_page=25"),
             ("partners:list", "?per_page=25"),
             ("partners:list", "?per_page=25&sort=-name"),
+            ("contacts:list", "?per_page=25"),  # rows read as values (contacts.rows.ContactRow)
+            ("contacts:list", "?per_page=25&sort=-name"),
         ]
         for user in (self.seller, self.manager):
             for name, query in lists:
