@@ -191,6 +191,8 @@ def lists(args) -> None:
         for name, queries in last.items():
             bare = bare_sql_ms(queries)
             figures[f"{name} bare sql ms"] = round(bare, 1)
+            # Issue 17's ratio: the page's p50 over its bare SQL (target: at most 3).
+            figures[f"{name} page / bare sql"] = f"{figures[f'{name} p50 ms'] / bare:.1f}x" if bare else "-"
             problems = []
             for sql in (query["sql"] for query in queries):
                 main = " LIMIT " in sql or sql.upper().startswith("SELECT COUNT(")  # the page, its count
