@@ -93,9 +93,8 @@ class ContactFilter(django_filters.FilterSet):
     def __init__(self, *args, viewer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.viewer = viewer
-        # Only a partner the viewer sees can be chosen: another one is "not a valid choice". Built when
-        # the form is (django-filter calls it), not on a page whose cached toolbar needs no form.
-        self.filters["partner"].queryset = lambda _request: (
+        # Only a partner the viewer sees can be chosen: another one is "not a valid choice".
+        self.filters["partner"].queryset = (
             Partner.objects.visible_to(viewer) if viewer else Partner.objects.none()
         )
 
