@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from mptt.models import MPTTModel, TreeForeignKey
 
+from core.rows import person_name
+
 
 class Country(models.TextChoices):
     HUNGARY = "HU", _("Hungary")
@@ -136,7 +138,7 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "username"]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return person_name(self.first_name, self.last_name, self.username)  # as the list rows write it
 
 
 class Department(MPTTModel):
